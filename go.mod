@@ -1,0 +1,3 @@
+module github.com/coderclaw/clawgate
+
+go 1.24
