@@ -1,0 +1,132 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/coderclaw/clawgate/scan"
+)
+
+// TextOptions controls the human output.
+type TextOptions struct {
+	// ShowKnown lists known findings too; by default only new ones are.
+	ShowKnown bool
+	// Color uses ANSI colours (only on a terminal, never with NO_COLOR).
+	Color bool
+}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	dim    = "\x1b[2m"
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+)
+
+// WriteText groups findings by file: file:line:column, status, severity,
+// rule, and the masked secret or the config message; then skipped files and
+// a closing "N new, M known" line.
+func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum Summary, opts TextOptions) error {
+	paint := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + reset
+	}
+	var shown []scan.Finding
+	for _, f := range findings {
+		if f.Status == scan.StatusNew || opts.ShowKnown {
+			shown = append(shown, f)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	file := "\x00"
+	for i := range shown {
+		f := &shown[i]
+		if f.File != file {
+			if file != "\x00" {
+				tw.Flush()
+				fmt.Fprintln(w)
+			}
+			file = f.File
+			fmt.Fprintln(w, paint(bold, oneLine(f.File)))
+		}
+		status := string(f.Status)
+		switch {
+		case f.Status == scan.StatusNew:
+			status = paint(red, status)
+		default:
+			status = paint(dim, status)
+		}
+		where := fmt.Sprintf("%d:%d", f.Line, f.Column)
+		if f.Commit != "" {
+			where += " @" + shortCommit(f.Commit)
+		}
+		detail := f.Message
+		if f.Kind == scan.KindSecret {
+			detail = f.Masked
+			if f.Type != "" && f.Type != f.Rule {
+				detail += "  (" + f.Type + ")"
+			}
+		}
+		sev := string(f.Severity)
+		if f.Severity == scan.SeverityCritical {
+			sev = paint(red, sev)
+		} else if f.Severity == scan.SeverityWarn {
+			sev = paint(yellow, sev)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", where, status, sev, f.Rule, oneLine(detail))
+	}
+	tw.Flush()
+	if len(shown) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, s := range skipped {
+		reason := s.Reason
+		if s.Size > 0 {
+			reason += fmt.Sprintf(" (%s)", humanSize(s.Size))
+		}
+		fmt.Fprintf(w, "skipped %s: %s\n", oneLine(s.File), reason)
+	}
+	line := fmt.Sprintf("%d new, %d known", sum.New, sum.Known)
+	if sum.Files > 0 || sum.Skipped > 0 {
+		line += fmt.Sprintf(" (%d files scanned", sum.Files)
+		if sum.Skipped > 0 {
+			line += fmt.Sprintf(", %d skipped", sum.Skipped)
+		}
+		line += ")"
+	}
+	if sum.New > 0 {
+		line = paint(red, line)
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
+}
+
+// oneLine keeps a hostile file name or message from forging output lines.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\n\r\x1b") {
+		return s
+	}
+	r := strings.NewReplacer("\n", `\n`, "\r", `\r`, "\x1b", `\x1b`)
+	return r.Replace(s)
+}
+
+func shortCommit(c string) string {
+	if len(c) > 8 {
+		return c[:8]
+	}
+	return c
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

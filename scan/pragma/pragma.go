@@ -1,0 +1,87 @@
+// Package pragma recognises the inline comments that accept a secret on
+// purpose: gitleaks' `gitleaks:allow` anywhere on the line, and
+// detect-secrets' `pragma: allowlist secret` at the end of the line or
+// `pragma: allowlist nextline secret` alone on the line before. It follows
+// detect-secrets 1.5's comment styles so existing pragmas keep working.
+package pragma
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// GitleaksAllow is gitleaks' marker; any occurrence on the line counts.
+const GitleaksAllow = "gitleaks:allow"
+
+// Comment openers and closers detect-secrets understands, in its order.
+var comments = [][2]string{
+	{`#`, ``},
+	{`//`, ``},
+	{`/\*`, ` *\*/`},
+	{`'`, ``},
+	{`--`, ``},
+	{`<!--[# \t]*?`, ` *?-->`},
+}
+
+var (
+	sameLine = compileAll(`[ \t]+%s *pragma: ?(?:allow|white)list[ -]secret.*?%s[ \t]*$`)
+	nextLine = compileAll(`^[ \t]*%s *pragma: ?allowlist[ -]nextline[ -]secret.*?%s[ \t]*$`)
+)
+
+func compileAll(tmpl string) []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(comments))
+	for i, c := range comments {
+		out[i] = regexp.MustCompile(strings.Replace(strings.Replace(tmpl, "%s", c[0], 1), "%s", c[1], 1))
+	}
+	return out
+}
+
+// forFile narrows the comment styles by file type: YAML only has '#'
+// comments, so `// pragma` there is data, not a pragma.
+func forFile(filename string, all []*regexp.Regexp) []*regexp.Regexp {
+	if ext := path.Ext(filename); ext == ".yaml" {
+		return all[:1]
+	}
+	return all
+}
+
+// trimEOL drops the line terminator: detect-secrets reads lines with
+// universal newlines, so "\r\n" must not hide a pragma from `$`.
+func trimEOL(line string) string {
+	return strings.TrimRight(line, "\r\n")
+}
+
+// AllowsLine reports whether line ends with a same-line allowlist pragma.
+func AllowsLine(filename, line string) bool {
+	line = trimEOL(line)
+	if !strings.Contains(line, "pragma") {
+		return false
+	}
+	for _, re := range forFile(filename, sameLine) {
+		if re.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowsNext reports whether prev, the line above a secret, is a
+// nextline pragma standing alone.
+func AllowsNext(filename, prev string) bool {
+	prev = trimEOL(prev)
+	if !strings.Contains(prev, "nextline") {
+		return false
+	}
+	for _, re := range forFile(filename, nextLine) {
+		if re.MatchString(prev) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasGitleaksAllow reports whether text carries gitleaks' marker.
+func HasGitleaksAllow(text string) bool {
+	return strings.Contains(text, GitleaksAllow)
+}

@@ -1,0 +1,334 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/h2non/filetype"
+
+	"github.com/coderclaw/clawgate/scan/pragma"
+	"github.com/coderclaw/clawgate/scan/secrets"
+)
+
+// DefaultMaxFileSize is the size above which a file is reported as skipped
+// instead of scanned.
+const DefaultMaxFileSize = 10 * 1000 * 1000
+
+// Excluder holds the regex exclusions a baseline's filters_used and the
+// --exclude-* flags add. A nil Excluder excludes nothing.
+type Excluder interface {
+	ExcludeFile(name string) bool
+	ExcludeLine(line string) bool
+	ExcludeSecret(secret string) bool
+}
+
+// Options configures a scan.
+type Options struct {
+	// Root is the directory findings are relative to.
+	Root string
+	// Paths are what to scan (files or directories); empty means Root.
+	Paths []string
+	// Targets, when set, replaces the listing of Paths (e.g. staged files).
+	Targets []Target
+	// MaxFileSize skips larger files (reported in Result.Skipped); 0 means
+	// DefaultMaxFileSize, negative means no limit.
+	MaxFileSize int64
+	// Rules are the gitleaks rules; nil means the defaults.
+	Rules *secrets.Rules
+	// Detector overrides the detection engine (tests compare engines).
+	Detector secrets.Detector
+	// Exclude filters findings by file, line and secret.
+	Exclude Excluder
+	// Workers is the number of files scanned at once; 0 means one per CPU.
+	Workers int
+	// Progress, when set, is called after each file with the counts so far.
+	Progress func(done, total int)
+	// Read overrides how a target's content is read (e.g. from the git
+	// index); nil reads the file.
+	Read func(t Target) ([]byte, error)
+}
+
+// Result is what a scan found and what it could not read.
+type Result struct {
+	Findings []Finding `json:"findings"`
+	Skipped  []Skipped `json:"skipped"`
+	Files    int       `json:"files"`
+	Bytes    int64     `json:"bytes"`
+	Binary   int       `json:"binary_files"`
+}
+
+// Run scans the targets for secrets.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	targets := opts.Targets
+	if targets == nil {
+		var err error
+		targets, err = ListTargets(ctx, opts.Root, opts.Paths)
+		if err != nil {
+			return nil, err
+		}
+	}
+	rules := opts.Rules
+	if rules == nil {
+		var err error
+		if rules, err = secrets.DefaultRules(); err != nil {
+			return nil, err
+		}
+	}
+	det := opts.Detector
+	if det == nil {
+		det = secrets.NewReference(rules)
+	}
+	maxSize := opts.MaxFileSize
+	if maxSize == 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	read := opts.Read
+	if read == nil {
+		read = func(t Target) ([]byte, error) { return readCapped(t.Abs, maxSize) }
+	}
+
+	var (
+		mu     sync.Mutex
+		res    = &Result{}
+		next   atomic.Int64
+		done   atomic.Int64
+		wg     sync.WaitGroup
+		total  = len(targets)
+		runErr error
+	)
+	worker := func() {
+		defer wg.Done()
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= total || ctx.Err() != nil {
+				return
+			}
+			t := targets[i]
+			fs, skip, bin, n, err := scanTarget(ctx, t, read, maxSize, rules, det, opts.Exclude)
+			mu.Lock()
+			if err != nil && runErr == nil {
+				runErr = err
+			}
+			res.Findings = append(res.Findings, fs...)
+			if skip != nil {
+				res.Skipped = append(res.Skipped, *skip)
+			}
+			if bin {
+				res.Binary++
+			}
+			if n > 0 {
+				res.Files++
+				res.Bytes += n
+			}
+			mu.Unlock()
+			d := int(done.Add(1))
+			if opts.Progress != nil {
+				opts.Progress(d, total)
+			}
+		}
+	}
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go worker()
+	}
+	wg.Wait()
+	if runErr != nil {
+		return nil, runErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	SortFindings(res.Findings)
+	sort.Slice(res.Skipped, func(i, j int) bool { return res.Skipped[i].File < res.Skipped[j].File })
+	return res, nil
+}
+
+// errTooLarge marks a file over the size cap.
+type errTooLarge struct{ size int64 }
+
+func (e errTooLarge) Error() string { return fmt.Sprintf("larger than the %d byte cap", e.size) }
+
+func readCapped(path string, maxSize int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if maxSize > 0 && st.Size() > maxSize {
+		return nil, errTooLarge{st.Size()}
+	}
+	if maxSize > 0 {
+		// The file may grow between stat and read.
+		return io.ReadAll(io.LimitReader(f, maxSize+1))
+	}
+	return io.ReadAll(f)
+}
+
+// scanTarget reads and scans one file. A file that cannot be read is
+// reported as skipped; the scan goes on.
+func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
+	if ex != nil && ex.ExcludeFile(t.Rel) {
+		return nil, nil, false, 0, nil
+	}
+	if rules.PathAllowed(t.Rel) {
+		return nil, nil, false, 0, nil
+	}
+	content, rerr := read(t)
+	if rerr != nil {
+		if tl, ok := rerr.(errTooLarge); ok {
+			return nil, &Skipped{File: t.Rel, Reason: "too large", Size: tl.size}, false, 0, nil
+		}
+		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + describeReadError(rerr)}, false, 0, nil
+	}
+	if maxSize > 0 && int64(len(content)) > maxSize {
+		return nil, &Skipped{File: t.Rel, Reason: "too large", Size: int64(len(content))}, false, 0, nil
+	}
+	if len(content) == 0 {
+		return nil, nil, false, 0, nil
+	}
+	if IsBinary(content) {
+		return nil, nil, true, 0, nil
+	}
+	matches, derr := secrets.ScanContent(ctx, det, t.Rel, content)
+	if derr != nil {
+		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, int64(len(content)), nil
+	}
+	lines := lineIndex(content)
+	for _, m := range matches {
+		if accepted(t.Rel, content, lines, m) {
+			continue
+		}
+		if ex != nil && (ex.ExcludeSecret(m.Secret) || ex.ExcludeLine(lineText(content, lines, m.StartLine))) {
+			continue
+		}
+		findings = append(findings, secretFinding(t.Rel, m))
+	}
+	return findings, nil, false, int64(len(content)), nil
+}
+
+func describeReadError(err error) string {
+	if os.IsPermission(err) {
+		return "permission denied"
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// IsBinary reports whether content is not text: a known binary file type
+// (gitleaks' test) or a NUL byte in the first 8000 bytes (git's test).
+func IsBinary(content []byte) bool {
+	head := content
+	if len(head) > 8000 {
+		head = head[:8000]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	kind, err := filetype.Match(head)
+	return err == nil && kind.MIME.Type == "application"
+}
+
+// accepted applies the inline pragmas to a match: detect-secrets' same-line
+// and next-line forms (gitleaks:allow is handled by the detector itself).
+func accepted(file string, content []byte, lines []int, m secrets.Match) bool {
+	for l := m.StartLine; l <= m.EndLine && l > 0; l++ {
+		if pragma.AllowsLine(file, lineText(content, lines, l)) {
+			return true
+		}
+	}
+	return m.StartLine > 1 && pragma.AllowsNext(file, lineText(content, lines, m.StartLine-1))
+}
+
+// lineIndex returns the byte offset where each line starts.
+func lineIndex(content []byte) []int {
+	starts := []int{0}
+	for i, b := range content {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineText is line n (1-based) without its terminator.
+func lineText(content []byte, starts []int, n int) string {
+	if n < 1 || n > len(starts) {
+		return ""
+	}
+	end := len(content)
+	if n < len(starts) {
+		end = starts[n] - 1
+	}
+	return strings.TrimSuffix(string(content[starts[n-1]:end]), "\r")
+}
+
+const secretRemediation = "Remove the secret from the file and rotate it. If it is not a secret, accept it: " +
+	"`clawgate baseline` records it, `clawgate audit` labels it, or end the line with a `pragma: allowlist secret` comment."
+
+func secretFinding(file string, m secrets.Match) Finding {
+	msg := m.Description
+	if msg == "" {
+		msg = "Secret matching rule " + m.RuleID
+	}
+	return Finding{
+		Kind:         KindSecret,
+		Rule:         m.RuleID,
+		Type:         secrets.TypeForRule(m.RuleID),
+		Engine:       "gitleaks",
+		File:         file,
+		Line:         m.StartLine,
+		Column:       m.StartColumn,
+		EndLine:      m.EndLine,
+		EndColumn:    m.EndColumn,
+		Severity:     SeverityCritical,
+		Message:      msg,
+		Remediation:  secretRemediation,
+		HashedSecret: HashSecret(m.Secret),
+		Masked:       Mask(m.Secret),
+	}
+}
+
+// SortFindings orders findings by file, line, column, rule and hash, so
+// every output is deterministic.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Commit != b.Commit {
+			return a.Commit < b.Commit
+		}
+		return a.HashedSecret < b.HashedSecret
+	})
+}

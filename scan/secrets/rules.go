@@ -1,0 +1,182 @@
+package secrets
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/viper"
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/logging"
+)
+
+func init() {
+	// gitleaks logs findings (secrets included) at trace level through a
+	// global logger; a gate must never let that reach a terminal or CI log.
+	logging.Logger = zerolog.Nop()
+}
+
+// Rules is a loaded gitleaks rule set: the default rules, or a repository's
+// .gitleaks.toml (which replaces or extends them).
+type Rules struct {
+	Config config.Config
+	// Source says where the rules came from, for --verbose and errors.
+	Source string
+	// configRel is the config file relative to the scan root: gitleaks
+	// never reports its own config.
+	configRel string
+}
+
+// LoadFor finds and loads the rules for a scan of root (see ConfigSource).
+func LoadFor(root, explicit string) (*Rules, error) {
+	path, content := ConfigSource(root, explicit)
+	r, err := LoadRules(path, content)
+	if err != nil || path == "" || content != nil {
+		return r, err
+	}
+	absRoot, err1 := filepath.Abs(root)
+	absPath, err2 := filepath.Abs(path)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(absRoot, absPath); err == nil {
+			r.configRel = filepath.ToSlash(rel)
+		}
+	}
+	return r, nil
+}
+
+// ConfigSource finds the gitleaks config the way the gitleaks CLI does:
+// an explicit path, then $GITLEAKS_CONFIG, then $GITLEAKS_CONFIG_TOML
+// (content), then <root>/.gitleaks.toml, then the defaults. It returns the
+// path ("" for defaults) and, for the TOML-in-env case, the content.
+func ConfigSource(root, explicit string) (path string, content []byte) {
+	if explicit != "" {
+		return explicit, nil
+	}
+	if p := os.Getenv("GITLEAKS_CONFIG"); p != "" {
+		return p, nil
+	}
+	if c := os.Getenv("GITLEAKS_CONFIG_TOML"); c != "" {
+		return "$GITLEAKS_CONFIG_TOML", []byte(c)
+	}
+	p := filepath.Join(root, ".gitleaks.toml")
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		return p, nil
+	}
+	return "", nil
+}
+
+var (
+	loadMu       sync.Mutex
+	defaultRules *Rules
+	extendLoads  int
+)
+
+// DefaultRules returns gitleaks' embedded rule set, parsed once per process.
+func DefaultRules() (*Rules, error) {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	return defaultRulesLocked()
+}
+
+func defaultRulesLocked() (*Rules, error) {
+	if defaultRules != nil {
+		return defaultRules, nil
+	}
+	cfg, err := translate([]byte(config.DefaultConfig), "")
+	if err != nil {
+		return nil, fmt.Errorf("gitleaks default rules: %w", err)
+	}
+	defaultRules = &Rules{Config: cfg, Source: "gitleaks default rules"}
+	return defaultRules, nil
+}
+
+// LoadRules loads the config at path (content overrides reading it), or the
+// defaults when path is "".
+//
+// gitleaks resolves [extend] through package-global state that only works
+// for the first couple of loads in a process; a second extending load would
+// silently ignore the extension, so it is refused instead.
+func LoadRules(path string, content []byte) (*Rules, error) {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	if path == "" {
+		return defaultRulesLocked()
+	}
+	if content == nil {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("gitleaks config: %w", err)
+		}
+		content = b
+	}
+	if bytes.Contains(content, []byte("[extend]")) {
+		if extendLoads > 0 {
+			return nil, fmt.Errorf("%s: only one extending gitleaks config can be loaded per process", path)
+		}
+		extendLoads++
+	}
+	cfg, err := translate(content, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg.Path = path
+	return &Rules{Config: cfg, Source: path}, nil
+}
+
+// translate runs gitleaks' own parser, turning its panics on bad regexes
+// into errors.
+func translate(content []byte, path string) (cfg config.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid gitleaks config: %v", r)
+		}
+	}()
+	// The global viper is what gitleaks' [extend] handling reads, so the
+	// config must go through it; relative extend paths resolve from the
+	// config's directory like the CLI does when run next to it.
+	viper.Reset()
+	viper.SetConfigType("toml")
+	if path != "" && !strings.HasPrefix(path, "$") {
+		viper.SetConfigFile(path)
+	}
+	if err := viper.ReadConfig(bytes.NewReader(content)); err != nil {
+		return config.Config{}, fmt.Errorf("invalid TOML: %w", err)
+	}
+	var vc config.ViperConfig
+	if err := viper.Unmarshal(&vc); err != nil {
+		return config.Config{}, fmt.Errorf("invalid gitleaks config: %w", err)
+	}
+	cfg, err = vc.Translate()
+	if err != nil {
+		return config.Config{}, err
+	}
+	if len(cfg.Rules) == 0 {
+		return config.Config{}, fmt.Errorf("no rules defined (add [extend] useDefault = true to keep the default rules)")
+	}
+	return cfg, nil
+}
+
+// PathAllowed reports whether the global allowlists skip path ('/'-separated,
+// relative to the scan root), as gitleaks skips it before reading.
+func (r *Rules) PathAllowed(path string) bool {
+	if r.configRel != "" && path == r.configRel {
+		return true
+	}
+	for _, a := range r.Config.Allowlists {
+		if len(a.Paths) == 0 || !a.PathAllowed(path) {
+			continue
+		}
+		// An AND allowlist that also needs a commit, regex or stop word
+		// cannot decide on the path alone.
+		if a.MatchCondition == config.AllowlistMatchAnd &&
+			(len(a.Commits) > 0 || len(a.Regexes) > 0 || len(a.StopWords) > 0) {
+			continue
+		}
+		return true
+	}
+	return false
+}
