@@ -114,13 +114,6 @@ func oneLine(s string) string {
 	return r.Replace(s)
 }
 
-func shortCommit(c string) string {
-	if len(c) > 8 {
-		return c[:8]
-	}
-	return c
-}
-
 func humanSize(n int64) string {
 	switch {
 	case n >= 1000*1000:
