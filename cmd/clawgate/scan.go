@@ -20,6 +20,8 @@ type scanFlags struct {
 	maxFileSize    sizeFlag
 	showKnown      bool
 	workers        int
+	engine         string
+	cpuProfile     string
 }
 
 func init() {
@@ -43,6 +45,10 @@ Exit status: 0 when nothing is new, 1 when something is new, 2 on error.`,
 			fs.Var(&f.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
 			fs.BoolVar(&f.showKnown, "show-known", false, "list known findings too in text output")
 			fs.IntVar(&f.workers, "workers", 0, "files scanned at once (default: one per CPU)")
+			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
+			_ = fs.MarkHidden("engine")
+			fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for performance work)")
+			_ = fs.MarkHidden("cpuprofile")
 			return func(args []string) error { return runScan(f, args) }
 		},
 	})
@@ -54,13 +60,30 @@ func runScan(f *scanFlags, args []string) error {
 	default:
 		return usageErr("unknown --format %q (want text or json)", f.format)
 	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		defer stop()
+	}
 	root := scanRoot(args)
 	rules, err := secrets.LoadFor(root, f.gitleaksConfig)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
+	var det secrets.Detector
+	switch f.engine {
+	case "fast":
+		det = secrets.NewFast(rules)
+	case "reference":
+		det = secrets.NewReference(rules)
+	default:
+		return usageErr("unknown --engine %q", f.engine)
+	}
 	ctx := context.Background()
 	res, err := scan.Run(ctx, scan.Options{
+		Detector:    det,
 		Root:        root,
 		Paths:       args,
 		MaxFileSize: f.maxFileSize.bytes(),

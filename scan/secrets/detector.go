@@ -54,6 +54,9 @@ func NewReference(r *Rules) *Reference {
 func (r *Reference) Detect(ctx context.Context, f sources.Fragment) []Match {
 	var out []Match
 	for _, gf := range r.d.DetectContext(ctx, detect.Fragment(f)) {
+		if len(gf.Tags) == 0 {
+			gf.Tags = nil
+		}
 		out = append(out, Match{
 			RuleID:      gf.RuleID,
 			Description: gf.Description,

@@ -29,6 +29,41 @@ type Rules struct {
 	// configRel is the config file relative to the scan root: gitleaks
 	// never reports its own config.
 	configRel string
+	gatesOnce sync.Once
+	gates     map[*config.Allowlist][]gatedRegexp
+}
+
+// pathGates returns the gated path regexps of every allowlist of the
+// rules, built once.
+func (r *Rules) pathGates() map[*config.Allowlist][]gatedRegexp {
+	r.gatesOnce.Do(func() {
+		r.gates = map[*config.Allowlist][]gatedRegexp{}
+		add := func(as []*config.Allowlist) {
+			for _, a := range as {
+				for _, p := range a.Paths {
+					r.gates[a] = append(r.gates[a], newGated(p))
+				}
+			}
+		}
+		add(r.Config.Allowlists)
+		for _, rule := range r.Config.Rules {
+			add(rule.Allowlists)
+		}
+	})
+	return r.gates
+}
+
+// pathAllowed is Allowlist.PathAllowed through the literal gates.
+func pathAllowed(gates map[*config.Allowlist][]gatedRegexp, a *config.Allowlist, path string) bool {
+	if path == "" {
+		return false
+	}
+	for i := range gates[a] {
+		if gates[a][i].MatchString(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadFor finds and loads the rules for a scan of root (see ConfigSource).
@@ -166,8 +201,9 @@ func (r *Rules) PathAllowed(path string) bool {
 	if r.configRel != "" && path == r.configRel {
 		return true
 	}
+	gates := r.pathGates()
 	for _, a := range r.Config.Allowlists {
-		if len(a.Paths) == 0 || !a.PathAllowed(path) {
+		if len(a.Paths) == 0 || !pathAllowed(gates, a, path) {
 			continue
 		}
 		// An AND allowlist that also needs a commit, regex or stop word
