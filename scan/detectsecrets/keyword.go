@@ -1,0 +1,201 @@
+package detectsecrets
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The KeywordDetector regexes of detect-secrets 1.5.0, rewritten for RE2.
+//
+//   - SECRET is `(?=[^\v'"]*)(?=\w+)[^\v'"]*[^\v,'"`]`. The first lookahead
+//     always holds and the second only asks for a word character first, so
+//     it is `\w(?:[^\v'"]*[^\v,'"`])?`, which tries the same ends in the same
+//     order.
+//   - `(quote?)(SECRET)(\N)` (a back-reference to the opening quote) becomes
+//     the alternation `"S"|'S'|`S`|S`. Only one quote alternative can match
+//     at a position, so the order of attempts is the backtracking order.
+//
+// Go's regexp returns the match a backtracking engine would find (leftmost,
+// first alternative), so these give Python's re.search results.
+const kwDeny = `api_?key|auth_?key|service_?key|account_?key|db_?key|database_?key|priv_?key|private_?key|client_?key|db_?pass|database_?pass|key_?pass|password|passwd|pwd|secret|contraseña|contrasena`
+
+var (
+	kwW       = `[` + pyWordClass + `]`
+	kwS       = `[` + pySpaceClass + `]`
+	kwDL      = `(?:` + kwDeny + `)` + kwW + `*`
+	kwDLP     = kwW + `*(?:` + kwDeny + `)` + kwW + `*`
+	kwClosing = `(?:[\]'"]{0,2})?`
+	kwWS      = kwS + `*`
+	kwSecret  = `(` + kwW + "(?:[^\\v'\"]*[^\\v,'\"`])?)"
+	kwQReq    = `(?:"` + kwSecret + `"|'` + kwSecret + `'|` + "`" + kwSecret + "`)"
+	kwQOpt    = `(?:"` + kwSecret + `"|'` + kwSecret + `'|` + "`" + kwSecret + "`|" + kwSecret + `)`
+
+	kwColonEqual      = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `:=` + kwWS + kwQOpt)
+	kwColon           = mustRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQOpt)
+	kwColonQuotes     = mustRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQReq)
+	kwCEqual          = mustRE(`(?i)` + kwDL + `(?:\[[0-9]*\])?` + kwWS + `[!=]{1,2}` + kwWS + `@?"` + kwSecret + `"`)
+	kwCppAssign       = mustRE(kwDL + `(?:.assign)?\("` + kwSecret + `"`)
+	kwEqual           = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQOpt)
+	kwEqualQuotes     = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQReq)
+	kwPreceded        = mustRE(kwQReq + kwWS + `[!=]{2,3}` + kwWS + kwDLP)
+	kwQuotesSemicolon = mustRE(`(?i)` + kwDL + `[^` + pySpaceClass + `]{0,50}?` + kwWS + kwQReq + `;`)
+	kwArrow           = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `=>?` + kwWS + kwQReq)
+
+	// The regex lists per file type, in the dict order of keyword.py.
+	kwQuotesRequired = []*regexp.Regexp{kwColonQuotes, kwPreceded, kwEqualQuotes, kwQuotesSemicolon, kwArrow}
+	kwConfig         = []*regexp.Regexp{kwColon, kwPreceded, kwEqual, kwQuotesSemicolon}
+	kwGolang         = []*regexp.Regexp{kwColonEqual, kwPreceded, kwEqual, kwQuotesSemicolon}
+	kwCommonC        = []*regexp.Regexp{kwCEqual}
+	kwCPlusPlus      = []*regexp.Regexp{kwCppAssign, kwEqualQuotes}
+)
+
+// fileType is detect_secrets.util.filetype.FileType, reduced to what the
+// plugins and transformers distinguish.
+type fileType int
+
+const (
+	ftOther fileType = iota
+	ftGo
+	ftObjectiveC
+	ftCSharp
+	ftC
+	ftCPlusPlus
+	ftQuotesRequired // cls, java, js, py, pyi, swift, tf
+	ftYAML
+	ftConfig // cnf, conf, cfg, cf
+	ftINI
+	ftProperties
+	ftTOML
+	ftNamedOther // example, php: not OTHER for the eager transformer
+)
+
+func determineFileType(filename string) fileType {
+	switch pySplitext(filename) {
+	case ".go":
+		return ftGo
+	case ".m":
+		return ftObjectiveC
+	case ".cs":
+		return ftCSharp
+	case ".c":
+		return ftC
+	case ".cpp":
+		return ftCPlusPlus
+	case ".cls", ".java", ".js", ".py", ".pyi", ".swift", ".tf":
+		return ftQuotesRequired
+	case ".yaml", ".yml", ".eyaml":
+		return ftYAML
+	case ".cnf", ".conf", ".cfg", ".cf":
+		return ftConfig
+	case ".ini":
+		return ftINI
+	case ".properties":
+		return ftProperties
+	case ".toml":
+		return ftTOML
+	case ".example", ".php":
+		return ftNamedOther
+	}
+	return ftOther
+}
+
+func keywordRegexes(ft fileType) []*regexp.Regexp {
+	switch ft {
+	case ftGo:
+		return kwGolang
+	case ftObjectiveC, ftCSharp, ftC:
+		return kwCommonC
+	case ftCPlusPlus:
+		return kwCPlusPlus
+	case ftYAML, ftConfig, ftINI, ftProperties, ftTOML:
+		return kwConfig
+	}
+	return kwQuotesRequired
+}
+
+func newKeywordPlugin(exclude string) (*plugin, error) {
+	var excl *regexp.Regexp
+	if exclude != "" {
+		var err error
+		// Compiled with re.IGNORECASE in detect-secrets.
+		excl, err = regexp.Compile(`(?i)` + exclude)
+		if err != nil {
+			return nil, fmt.Errorf("KeywordDetector keyword_exclude %q is not a valid RE2 regex: %w", exclude, err)
+		}
+	}
+	return &plugin{name: "KeywordDetector", typ: "Secret Keyword", find: func(c *lineCtx, e emitter) {
+		if !hasDenyWord(c) {
+			return
+		}
+		line := c.line
+		if excl != nil && excl.MatchString(line) {
+			return
+		}
+		for _, re := range keywordRegexes(c.ft) {
+			if !kwMayMatch(re, line) {
+				continue
+			}
+			m := re.FindStringSubmatchIndex(line)
+			if m == nil {
+				continue
+			}
+			for g := 1; 2*g < len(m); g++ {
+				if m[2*g] >= 0 {
+					e.emit(line[m[2*g]:m[2*g+1]])
+					break
+				}
+			}
+		}
+	}}, nil
+}
+
+// kwMayMatch rules out a keyword regex by the operator it needs.
+func kwMayMatch(re *regexp.Regexp, line string) bool {
+	switch re {
+	case kwColonEqual:
+		return strings.Contains(line, ":=")
+	case kwColon, kwColonQuotes:
+		return strings.IndexByte(line, ':') >= 0
+	case kwEqual, kwEqualQuotes, kwCEqual:
+		return strings.IndexAny(line, "=!") >= 0
+	case kwArrow:
+		return strings.IndexByte(line, '=') >= 0
+	case kwPreceded:
+		return strings.Contains(line, "==") || strings.Contains(line, "!=")
+	case kwQuotesSemicolon:
+		return strings.IndexByte(line, ';') >= 0
+	case kwCppAssign:
+		return strings.Contains(line, "(\"")
+	}
+	return true
+}
+
+// denyWords are the KeywordDetector keywords with each optional '_'
+// spelled both ways, lower-case.
+var denyWords = []string{
+	"apikey", "api_key", "authkey", "auth_key", "servicekey", "service_key", "accountkey", "account_key",
+	"dbkey", "db_key", "databasekey", "database_key", "privkey", "priv_key", "privatekey", "private_key",
+	"clientkey", "client_key", "dbpass", "db_pass", "databasepass", "database_pass", "keypass", "key_pass",
+}
+
+// hasDenyWord is the keyword prefilter: the line contains a keyword under
+// ASCII case folding, or has non-ASCII bytes (Unicode folding).
+func hasDenyWord(c *lineCtx) bool {
+	if c.nonASCII {
+		return true
+	}
+	l := c.lower
+	if strings.Contains(l, "secret") || strings.Contains(l, "passw") || strings.Contains(l, "pwd") || strings.Contains(l, "contrase") {
+		return true
+	}
+	if !strings.Contains(l, "key") && !strings.Contains(l, "pass") {
+		return false
+	}
+	for _, w := range denyWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
