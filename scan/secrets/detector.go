@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"unicode/utf8"
 
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/sources"
@@ -76,20 +77,76 @@ func (r *Reference) Detect(ctx context.Context, f sources.Fragment) []Match {
 // source does (100 kB reads extended to a whitespace boundary, binary and
 // archive files skipped by type) and runs d over each. path is
 // '/'-separated and relative to the scan root.
+//
+// The matches it returns carry true positions in the file: 1-based lines,
+// 1-based columns counted in characters, and an exclusive end column.
+// gitleaks' own columns count the preceding newline on all but a
+// fragment's first line, and restart at each 100 kB fragment.
 func ScanContent(ctx context.Context, d Detector, path string, content []byte) (matches []Match, err error) {
 	src := &sources.File{Content: bytes.NewReader(content), Path: path}
+	var file *lineIndex
+	off := 0
 	err = src.Fragments(ctx, func(f sources.Fragment, ferr error) error {
 		if ferr != nil {
 			return ferr
 		}
+		fragOff := off
+		off += len(f.Raw)
 		if len(f.Raw) == 0 {
 			return nil
 		}
-		matches = append(matches, d.Detect(ctx, f)...)
+		found := d.Detect(ctx, f)
+		if len(found) == 0 {
+			return nil
+		}
+		if file == nil {
+			file = newLines(string(content))
+		}
+		frag := newLines(f.Raw)
+		for i := range found {
+			repositionMatch(&found[i], content, file, frag, f.StartLine, fragOff)
+		}
+		matches = append(matches, found...)
 		return nil
 	})
 	if err == io.EOF {
 		err = nil
 	}
 	return matches, err
+}
+
+// repositionMatch turns gitleaks' fragment-relative positions into true
+// positions in the file.
+func repositionMatch(m *Match, content []byte, file, frag *lineIndex, fragStartLine, fragOff int) {
+	if m.StartLine == 0 {
+		// A rule on the file's path alone: the whole file.
+		return
+	}
+	var start int
+	if m.StartLine-fragStartLine <= 0 || len(frag.nl) == 0 {
+		start = fragOff + m.StartColumn - 1
+	} else {
+		start = fragOff + frag.nl[min(m.StartLine-fragStartLine, len(frag.nl))-1] + m.StartColumn - 1
+	}
+	var end int
+	switch {
+	case m.EndColumn == 0:
+		// gitleaks leaves the end column unset for a match that runs into
+		// a fragment's last line; end it with that line.
+		end = file.end(file.lineOf(fragOff + frag.size))
+	case m.EndLine-fragStartLine <= 0 || len(frag.nl) == 0:
+		end = fragOff + m.EndColumn
+	default:
+		end = fragOff + frag.nl[min(m.EndLine-fragStartLine, len(frag.nl))-1] + m.EndColumn
+	}
+	start = max(0, min(start, len(content)))
+	end = max(start, min(end, len(content)))
+	m.StartLine, m.StartColumn = position(content, file, start)
+	m.EndLine, m.EndColumn = position(content, file, end)
+}
+
+// position is the 1-based line and character column of a byte offset.
+func position(content []byte, file *lineIndex, off int) (line, col int) {
+	l := file.lineOf(off)
+	return l + 1, utf8.RuneCount(content[file.start(l):off]) + 1
 }

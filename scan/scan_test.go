@@ -1,0 +1,158 @@
+package scan_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/coderclaw/clawgate/scan"
+	"github.com/coderclaw/clawgate/scan/internal/testrepo"
+)
+
+func rels(ts []scan.Target) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Rel)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestListTargetsInGit(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write(".gitignore", "ignored.txt\nbuild/\n")
+	r.Write("tracked.go", "package x\n")
+	r.Write("dir/nested.txt", "hello\n")
+	r.Commit("init")
+	r.Write("untracked.txt", "new\n")
+	r.Write("ignored.txt", "secret stuff\n")
+	r.Write("build/out.txt", "artifact\n")
+	r.Write("deleted.txt", "x\n")
+	r.Git("add", "deleted.txt")
+	os.Remove(filepath.Join(r.Dir, "deleted.txt"))
+
+	got, err := scan.ListTargets(context.Background(), r.Dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".gitignore", "dir/nested.txt", "tracked.go", "untracked.txt"}
+	if strings.Join(rels(got), ",") != strings.Join(want, ",") {
+		t.Fatalf("targets = %v, want %v", rels(got), want)
+	}
+}
+
+func TestListTargetsOutsideGit(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.txt", "sub/b.txt", ".git/config", "sub/.git/HEAD"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("x\n"), 0o644)
+	}
+	// A symlink out of the tree is never followed.
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "leak.txt"), []byte("x\n"), 0o644)
+	os.Symlink(outside, filepath.Join(dir, "link"))
+	os.Symlink(filepath.Join(outside, "leak.txt"), filepath.Join(dir, "filelink"))
+
+	got, err := scan.ListTargets(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := strings.Join(rels(got), ","); g != "a.txt,sub/b.txt" {
+		t.Fatalf("targets = %s", g)
+	}
+}
+
+func TestListTargetsExplicitFiles(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("a.txt", "a\n")
+	r.Write("b.txt", "b\n")
+	r.Write(".gitignore", "b.txt\n")
+	got, err := scan.ListTargets(context.Background(), r.Dir, []string{filepath.Join(r.Dir, "b.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An explicit file is scanned even when git ignores it.
+	if g := strings.Join(rels(got), ","); g != "b.txt" {
+		t.Fatalf("targets = %s", g)
+	}
+	if _, err := scan.ListTargets(context.Background(), r.Dir, []string{filepath.Join(r.Dir, "missing.txt")}); err == nil || !strings.Contains(err.Error(), "missing.txt") {
+		t.Fatalf("missing path: err = %v", err)
+	}
+}
+
+func TestRunFindsPlantedSecrets(t *testing.T) {
+	r := testrepo.New(t)
+	aws, gh := testrepo.AWSKey(1), testrepo.GitHubToken(1)
+	r.Write("config/app.env", "AWS_ACCESS_KEY_ID="+aws+"\n")
+	r.Write("src/main.go", "package main\n\nvar token = \""+gh+"\"\n")
+	r.Write("allowed.py", "key = \""+testrepo.GitHubToken(2)+"\"  # pragma: allowlist secret\n")
+	r.Write("next.py", "# pragma: allowlist nextline secret\nkey = \""+testrepo.GitHubToken(3)+"\"\n")
+	r.Write("img.dat", "\x89PNG\r\n\x1a\n\x00\x00"+gh)
+	r.Write("nul.dat", "abc\x00"+gh)
+	r.Write("big.txt", strings.Repeat("x", 2000)+gh)
+
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, MaxFileSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.File+":"+f.Rule)
+		if f.HashedSecret == "" || strings.Contains(f.Masked, f.HashedSecret) {
+			t.Errorf("finding %s:%d lacks a hash", f.File, f.Line)
+		}
+		for _, s := range []string{aws, gh} {
+			if strings.Contains(f.Message+f.Masked+f.Remediation, s[:8]) {
+				t.Errorf("finding %s:%d shows the secret", f.File, f.Line)
+			}
+		}
+	}
+	want := "config/app.env:aws-access-token,src/main.go:github-pat"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("findings = %v, want %s", got, want)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].File != "big.txt" || res.Skipped[0].Reason != "too large" {
+		t.Fatalf("skipped = %+v", res.Skipped)
+	}
+	if res.Binary != 2 {
+		t.Fatalf("binary = %d, want 2", res.Binary)
+	}
+	f := res.Findings[1]
+	if f.Line != 3 || f.Column != 14 || f.Type != "GitHub Token" || f.HashedSecret != scan.HashSecret(gh) {
+		t.Fatalf("github finding = %+v", f)
+	}
+}
+
+func TestRunReportsUnreadableFileAndGoesOn(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads mode 000 files")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "locked.txt"), []byte("x"), 0o000)
+	os.WriteFile(filepath.Join(dir, "open.txt"), []byte("token = \""+testrepo.GitHubToken(4)+"\"\n"), 0o644)
+	res, err := scan.Run(context.Background(), scan.Options{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "permission denied") {
+		t.Fatalf("findings %d, skipped %+v", len(res.Findings), res.Skipped)
+	}
+}
+
+func TestMask(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "*****"},
+		{"abc", "*****"},
+		{"abcdefgh", "ab*****"},
+		{"ghp_0123456789abcdefghijklmnopqrstuvwxyz", "ghp_*****"},
+		{"ab\ncdefghijkl", "ab*****"},
+	} {
+		if got := scan.Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
