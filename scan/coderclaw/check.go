@@ -56,10 +56,10 @@ type raw struct {
 
 // edit replaces bytes of one file: the --fix of a finding.
 type edit struct {
-	at         loc
-	end        int
-	text       string
-	change     string // "logging.redactSensitive=off -> \"tools\""
+	at     loc
+	end    int
+	text   string
+	change string // "logging.redactSensitive=off -> \"tools\""
 }
 
 // report records a finding of the pass's check at v (v's value, or its

@@ -41,9 +41,9 @@ type Config struct {
 	// Docs are the files read: the top config first, then includes in load order.
 	Docs []*json5.Doc
 
-	root    string            // scan root (absolute); files are named relative to it
-	topPath string            // absolute path of the top config
-	topDir  string            // real path of the top config's directory
+	root    string // scan root (absolute); files are named relative to it
+	topPath string // absolute path of the top config
+	topDir  string // real path of the top config's directory
 	env     func(string) (string, bool)
 	cfgEnv  map[string]string // the config's own env block
 	derived *derived

@@ -10,15 +10,15 @@ import (
 // the sandbox tool policy. A tool is reachable when every layer allows it.
 
 var toolGroups = map[string][]string{
-	"group:memory":    {"memory_search", "memory_get"},
-	"group:web":       {"web_search", "web_fetch"},
-	"group:fs":        {"read", "write", "edit", "apply_patch"},
-	"group:runtime":   {"exec", "process"},
-	"group:sessions":  {"sessions_list", "sessions_history", "sessions_send", "sessions_spawn", "subagents", "session_status"},
-	"group:ui":        {"browser", "canvas"},
+	"group:memory":     {"memory_search", "memory_get"},
+	"group:web":        {"web_search", "web_fetch"},
+	"group:fs":         {"read", "write", "edit", "apply_patch"},
+	"group:runtime":    {"exec", "process"},
+	"group:sessions":   {"sessions_list", "sessions_history", "sessions_send", "sessions_spawn", "subagents", "session_status"},
+	"group:ui":         {"browser", "canvas"},
 	"group:automation": {"cron", "gateway"},
-	"group:messaging": {"message"},
-	"group:nodes":     {"nodes"},
+	"group:messaging":  {"message"},
+	"group:nodes":      {"nodes"},
 	"group:coderclaw": {"browser", "canvas", "nodes", "cron", "message", "gateway", "agents_list",
 		"sessions_list", "sessions_history", "sessions_send", "sessions_spawn", "subagents", "session_status",
 		"memory_search", "memory_get", "web_search", "web_fetch", "image"},
@@ -94,10 +94,10 @@ func (l toolLayer) allows(tool string) bool {
 
 // toolCtx is the defaults or one agent: where tools run and what they may do.
 type toolCtx struct {
-	name    string
-	at      val
-	sandbox string // off, non-main, all
-	layers  []toolLayer
+	name            string
+	at              val
+	sandbox         string // off, non-main, all
+	layers          []toolLayer
 	fsWorkspaceOnly bool
 }
 

@@ -202,7 +202,7 @@ var configSchema = strict(fields{
 		"order":     rec(strs),
 		"cooldowns": strict(fields{"billingBackoffHours": num, "billingBackoffHoursByProvider": rec(num), "billingMaxHours": num, "failureWindowHours": num}),
 	}),
-	"models":  anyv,
+	"models":   anyv,
 	"nodeHost": strict(fields{"browserProxy": strict(fields{"enabled": boolean, "allowProfiles": strs})}),
 	"agents": open(fields{
 		"defaults": open(fields{"sandbox": sandboxSchema, "model": modelSchema, "imageModel": modelSchema}),
