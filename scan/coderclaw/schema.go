@@ -185,7 +185,14 @@ var configSchema = strict(fields{
 		"enabled": boolean, "evaluateEnabled": boolean, "cdpUrl": str, "remoteCdpTimeoutMs": nonneg, "remoteCdpHandshakeTimeoutMs": nonneg,
 		"color": str, "executablePath": str, "headless": boolean, "noSandbox": boolean, "attachOnly": boolean, "defaultProfile": str,
 		"snapshotDefaults": strict(fields{"mode": enum("efficient")}),
-		"profiles": rec(strict(fields{"cdpPort": pos, "cdpUrl": str, "driver": enum("coderclaw", "extension"), "color": str})).with(func(s *schema) {
+		"profiles": rec(strict(fields{"cdpPort": pos, "cdpUrl": str, "driver": enum("coderclaw", "extension"), "color": str}).with(func(s *schema) {
+			s.refine = func(v val) string {
+				if !truthy(v.child("cdpPort")) && !truthy(v.child("cdpUrl")) {
+					return "a browser profile must set cdpPort or cdpUrl"
+				}
+				return ""
+			}
+		})).with(func(s *schema) {
 			s.refine = func(v val) string {
 				for _, m := range v.members() {
 					if !regexp.MustCompile(`^[a-z0-9-]+$`).MatchString(m.key()) {
