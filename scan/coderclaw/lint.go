@@ -109,18 +109,6 @@ func (c *Config) lintRaw() ([]scan.Finding, []*edit) {
 		out = append(out, f)
 		fixes = append(fixes, r.fix)
 	}
-	for _, ig := range ign.list {
-		if ig.reason == "" {
-			f := scan.Finding{
-				Kind: scan.KindConfig, Engine: Engine, Rule: ignoreWithoutReason.ID, Severity: ignoreWithoutReason.Severity,
-				File: ig.doc.Name, Line: ig.line, Column: ig.col, Setting: "clawgate:ignore " + strings.Join(ig.ids, ","),
-				Message:     "clawgate:ignore " + strings.Join(ig.ids, ",") + " has no reason, so it suppresses nothing",
-				Remediation: ignoreWithoutReason.Remediation,
-			}
-			out = append(out, f)
-			fixes = append(fixes, nil)
-		}
-	}
 	return out, fixes
 }
 
@@ -141,6 +129,7 @@ func (c *Config) place(r raw) scan.Finding {
 // inlineIgnore is one "clawgate:ignore ID[,ID…] reason" comment.
 type inlineIgnore struct {
 	doc       *json5.Doc
+	start     int
 	line, col int
 	lines     [2]int // the lines it covers: its own, and the next when alone on its line
 	ids       []string
@@ -175,6 +164,7 @@ func (c *Config) ignores() *ignoreSet {
 			}
 			ig := &inlineIgnore{doc: d, ids: strings.Split(fields[0], ",")}
 			ig.reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), fields[0]))
+			ig.start = cm.Start
 			ig.line, ig.col = d.Position(cm.Start)
 			endLine, _ := d.Position(cm.End)
 			ig.lines = [2]int{ig.line, ig.line}
@@ -225,6 +215,15 @@ var ignoreWithoutReason = &Check{
 	Bad:         "{\n  logging: {\n    redactSensitive: \"off\", // clawgate:ignore logging.redact_off\n  },\n}",
 	Good:        "{\n  logging: {\n    redactSensitive: \"off\", // clawgate:ignore logging.redact_off debug box, no real data\n  },\n}",
 	Remediation: "Add a reason after the check id: // clawgate:ignore CHECKID why this is acceptable",
+	Run: func(p *Pass) {
+		for _, ig := range p.Config.ignores().list {
+			if ig.reason == "" {
+				ids := strings.Join(ig.ids, ",")
+				v := val{c: p.Config, path: "clawgate:ignore " + ids, anchor: loc{ig.doc, ig.start}}
+				p.report(v, "", "clawgate:ignore "+ids+" has no reason, so it suppresses nothing")
+			}
+		}
+	},
 }
 
 func init() { register(ignoreWithoutReason) }

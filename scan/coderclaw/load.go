@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/coderclaw/clawgate/scan"
 	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
 )
 
@@ -122,7 +123,28 @@ func errText(err error) string {
 	return err.Error()
 }
 
-type includer struct{ c *Config }
+type includer struct {
+	c    *Config
+	noFS bool // LintSource: there is no directory to include from
+}
+
+// LintSource lints one config held in memory, named name in findings. It
+// has no directory, so an $include is an error.
+func LintSource(name string, src []byte, opts Options) ([]scan.Finding, error) {
+	doc, err := json5.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Docs: []*json5.Doc{doc}, env: opts.Env}
+	inc := includer{c: c, noFS: true}
+	if c.Root, err = inc.process(doc.Root, name, nil, 0); err != nil {
+		return nil, err
+	}
+	c.cfgEnv = configEnv(c.Root)
+	fs := c.lint()
+	sortFindings(fs)
+	return fs, nil
+}
 
 func (in *includer) errAt(doc *json5.Doc, off int, format string, args ...any) error {
 	line, col := doc.Position(off)
@@ -227,6 +249,9 @@ func within(dir, path string) bool {
 }
 
 func (in *includer) load(ref *json5.Node, file string, chain []string, depth int) (*json5.Node, error) {
+	if in.noFS {
+		return nil, in.errAt(ref.Doc, ref.Start, "$include %q cannot be resolved for a config read from memory", ref.Str)
+	}
 	target := ref.Str
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(filepath.Dir(file), target)
