@@ -131,6 +131,16 @@ type includer struct {
 // LintSource lints one config held in memory, named name in findings. It
 // has no directory, so an $include is an error.
 func LintSource(name string, src []byte, opts Options) ([]scan.Finding, error) {
+	c, err := sourceConfig(name, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	fs := c.lint()
+	sortFindings(fs)
+	return fs, nil
+}
+
+func sourceConfig(name string, src []byte, opts Options) (*Config, error) {
 	doc, err := json5.Parse(name, src)
 	if err != nil {
 		return nil, err
@@ -141,9 +151,7 @@ func LintSource(name string, src []byte, opts Options) ([]scan.Finding, error) {
 		return nil, err
 	}
 	c.cfgEnv = configEnv(c.Root)
-	fs := c.lint()
-	sortFindings(fs)
-	return fs, nil
+	return c, nil
 }
 
 func (in *includer) errAt(doc *json5.Doc, off int, format string, args ...any) error {

@@ -62,7 +62,8 @@ func (v val) at(keys ...string) val {
 // scalar, the key for an object or array, the enclosing key when absent.
 func (v val) where() loc {
 	switch {
-	case v.n == nil:
+	case v.n == nil || v.m == nil && v.path == "":
+		// Absent, or the root value: nothing encloses it but the file.
 		return v.anchor
 	case (v.n.Kind == json5.Object || v.n.Kind == json5.Array) && v.m != nil:
 		return loc{v.m.Doc, v.m.KeyStart}
