@@ -72,6 +72,8 @@ var (
 
 func (s *schema) with(f func(*schema)) *schema { f(s); return s }
 
+var profileName = regexp.MustCompile(`^[a-z0-9-]+$`)
+
 var logLevel = enum("silent", "fatal", "error", "warn", "info", "debug", "trace")
 
 // bindsSchema: CoderClaw's schema rejects a non-absolute bind source.
@@ -195,7 +197,7 @@ var configSchema = strict(fields{
 		})).with(func(s *schema) {
 			s.refine = func(v val) string {
 				for _, m := range v.members() {
-					if !regexp.MustCompile(`^[a-z0-9-]+$`).MatchString(m.key()) {
+					if !profileName.MatchString(m.key()) {
 						return fmt.Sprintf("profile name %q must be lowercase letters, digits and hyphens", m.key())
 					}
 				}
