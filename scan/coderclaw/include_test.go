@@ -60,7 +60,7 @@ func TestIncludeErrors(t *testing.T) {
 		{"syntax error in include", map[string]string{
 			"cfg/coderclaw.json5": `{ $include: "./conf/bad.json5" }`,
 			"cfg/conf/bad.json5":  "{\n  a: 1\n  b: 2\n}",
-		}, `cfg/conf/bad.json5:3:3: expected ',' or '}' after the object member, found identifier "b"`},
+		}, `cfg/conf/bad.json5:3:3: expected ',' or '}' after the object member, found an unquoted word`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

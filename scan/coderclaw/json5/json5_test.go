@@ -120,13 +120,13 @@ func TestErrors(t *testing.T) {
 		src  string
 		want string
 	}{
-		{`{a 1}`, "c.json5:1:4: expected ':' after the object key, found number \"1\""},
-		{`{a: 1 b: 2}`, "c.json5:1:7: expected ',' or '}' after the object member, found identifier \"b\""},
-		{`[1 2]`, "c.json5:1:4: expected ',' or ']' after the array element, found number \"2\""},
+		{`{a 1}`, "c.json5:1:4: expected ':' after the object key, found a number"},
+		{`{a: 1 b: 2}`, "c.json5:1:7: expected ',' or '}' after the object member, found an unquoted word"},
+		{`[1 2]`, "c.json5:1:4: expected ',' or ']' after the array element, found a number"},
 		{"{\n  a: 1,\n", "c.json5:3:1: expected an object key or '}', found end of file (the '{' at 1:1 is never closed)"},
 		{`{a: }`, "c.json5:1:5: expected a value, found '}'"},
-		{`{a: yes}`, "c.json5:1:5: expected a value, found identifier \"yes\""},
-		{`{1: 2}`, "c.json5:1:2: expected an object key or '}', found number \"1\""},
+		{`{a: yes}`, "c.json5:1:5: expected a value, found an unquoted word"},
+		{`{1: 2}`, "c.json5:1:2: expected an object key or '}', found a number"},
 		{`'abc`, "c.json5:1:5: expected closing ' of the string, found end of file"},
 		{"'a\nb'", "c.json5:1:3: expected closing ' of the string (end a line with \\ to continue a string), found end of line"},
 		{`01`, "c.json5:1:2: expected end of number, found '1'"},
@@ -134,7 +134,7 @@ func TestErrors(t *testing.T) {
 		{`1e`, "c.json5:1:3: expected digits of the exponent, found end of file"},
 		{`'\1'`, "c.json5:1:2: expected an escape other than \\1-\\9 (octal escapes are not JSON5), found \\1"},
 		{`/* open`, "c.json5:1:8: expected '*/' to close the comment opened at 1:1, found end of file"},
-		{`1 2`, "c.json5:1:3: expected end of file after the top-level value, found number \"2\""},
+		{`1 2`, "c.json5:1:3: expected end of file after the top-level value, found a number"},
 		{``, "c.json5:1:1: expected a value, found end of file"},
 		{`{a: #}`, "c.json5:1:5: expected a value, found '#'"},
 		{"{a: 1}\xff", "c.json5:1:7: invalid UTF-8 (byte 0xFF); the config must be UTF-8 text"},

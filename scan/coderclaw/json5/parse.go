@@ -94,7 +94,7 @@ func (s *scanner) normalize() ([]byte, []emitted, error) {
 			return nil, nil, err
 		}
 		bad := func() error {
-			found := t.describe(s.src)
+			found := t.describe()
 			if t.kind == tEOF && len(stack) > 0 {
 				top := stack[len(stack)-1]
 				line, col := position(s.starts, top.start)

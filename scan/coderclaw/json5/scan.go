@@ -2,7 +2,6 @@ package json5
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"strings"
@@ -28,32 +27,22 @@ type token struct {
 	text       string // decoded string, identifier name, or canonical number
 }
 
-func (t token) describe(src []byte) string {
+// describe names a token for an error without quoting its text: an
+// unquoted token in a config may well be a secret someone forgot to quote.
+func (t token) describe() string {
 	switch t.kind {
 	case tEOF:
 		return "end of file"
 	case tPunct:
 		return fmt.Sprintf("'%c'", t.punct)
 	case tString:
-		return "string"
+		return "a string"
 	case tNumber:
-		return "number " + clip(string(src[t.start:t.end]))
+		return "a number"
 	case tIdent:
-		return "identifier " + clip(t.text)
+		return "an unquoted word"
 	}
-	return "token"
-}
-
-func clip(s string) string {
-	if len(s) > 24 {
-		s = s[:24] + "…"
-	}
-	return strconvQuote(s)
-}
-
-func strconvQuote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	return "a token"
 }
 
 // scanner tokenizes JSON5 and collects comments on the way.
