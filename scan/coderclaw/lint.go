@@ -102,9 +102,8 @@ func (c *Config) lintRaw() ([]scan.Finding, []*edit) {
 	var fixes []*edit
 	for _, r := range raws {
 		f := c.place(r)
-		if ig := ign.match(f); ig != nil {
+		if ign.match(f) != nil {
 			f.Status, f.KnownBy = scan.StatusKnown, "inline"
-			ig.used = true
 		}
 		out = append(out, f)
 		fixes = append(fixes, r.fix)
@@ -134,7 +133,6 @@ type inlineIgnore struct {
 	lines     [2]int // the lines it covers: its own, and the next when alone on its line
 	ids       []string
 	reason    string
-	used      bool
 }
 
 type ignoreSet struct{ list []*inlineIgnore }

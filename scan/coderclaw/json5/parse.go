@@ -54,7 +54,8 @@ type frame struct {
 // normalize checks the JSON5 grammar and writes the same value as JSON.
 func (s *scanner) normalize() ([]byte, []emitted, error) {
 	var out bytes.Buffer
-	var table []emitted
+	out.Grow(len(s.src))
+	table := make([]emitted, 0, len(s.src)/8)
 	var stack []frame
 	emit := func(t token, text []byte) {
 		table = append(table, emitted{norm: out.Len(), tok: t})
