@@ -1,6 +1,6 @@
 module github.com/coderclaw/clawgate
 
-go 1.24.11
+go 1.26
 
 require (
 	github.com/h2non/filetype v1.1.3
@@ -8,6 +8,7 @@ require (
 	github.com/rs/zerolog v1.35.1
 	github.com/spf13/pflag v1.1.0
 	github.com/spf13/viper v1.21.0
+	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
 	github.com/zricethezav/gitleaks/v8 v8.30.1
 )
 

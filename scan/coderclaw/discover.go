@@ -1,0 +1,170 @@
+package coderclaw
+
+import (
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
+)
+
+// IsConfigName reports whether a repository path (relative, '/'-separated)
+// looks like a CoderClaw config: coderclaw.json, coderclaw.json5,
+// *.coderclaw.json, a .json/.json5 file under a .coderclaw/ directory, or a
+// match of one of the extra glob patterns ('**' spans directories; a
+// pattern without '/' matches the base name anywhere).
+func IsConfigName(rel string, extraGlobs []string) bool {
+	rel = filepath.ToSlash(rel)
+	base := path.Base(rel)
+	switch {
+	case base == "coderclaw.json", base == "coderclaw.json5", strings.HasSuffix(base, ".coderclaw.json"):
+		return true
+	}
+	if ext := path.Ext(base); ext == ".json" || ext == ".json5" {
+		for _, seg := range strings.Split(path.Dir(rel), "/") {
+			if seg == ".coderclaw" {
+				return true
+			}
+		}
+	}
+	for _, g := range extraGlobs {
+		if matchGlob(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchGlob matches '/'-separated paths; "**" is any number of segments.
+func matchGlob(pattern, name string) bool {
+	pattern = strings.TrimPrefix(filepath.ToSlash(pattern), "./")
+	if !strings.Contains(pattern, "/") {
+		ok, _ := path.Match(pattern, path.Base(name))
+		return ok
+	}
+	return matchSegs(strings.Split(pattern, "/"), strings.Split(name, "/"))
+}
+
+func matchSegs(p, n []string) bool {
+	for len(p) > 0 {
+		if p[0] == "**" {
+			for i := 0; i <= len(n); i++ {
+				if matchSegs(p[1:], n[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(n) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(p[0], n[0]); !ok {
+			return false
+		}
+		p, n = p[1:], n[1:]
+	}
+	return len(n) == 0
+}
+
+// Discover picks the top-level CoderClaw configs among files (paths
+// relative to root, as the CLI lists them). A file that another discovered
+// config $includes is linted as part of that config, not on its own: alone,
+// a fragment would draw the default-config findings (no auth, ...) that
+// its parent settles. Files including each other in a cycle all stay, so
+// the cycle is reported.
+func Discover(root string, files []string, extraGlobs []string) []string {
+	var cands []string
+	for _, f := range files {
+		if IsConfigName(f, extraGlobs) {
+			cands = append(cands, filepath.ToSlash(f))
+		}
+	}
+	sort.Strings(cands)
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return cands
+	}
+	key := func(rel string) string { return filepath.Join(absRoot, filepath.FromSlash(rel)) }
+	reach := map[string]map[string]bool{}
+	for _, c := range cands {
+		reach[key(c)] = includeClosure(key(c))
+	}
+	var out []string
+	for _, c := range cands {
+		kc := key(c)
+		included := false
+		for _, d := range cands {
+			kd := key(d)
+			if kd != kc && reach[kd][kc] && !reach[kc][kd] {
+				included = true
+				break
+			}
+		}
+		if !included {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// includeClosure lists the files a config includes, directly or not, as
+// cleaned absolute paths. Unreadable or broken files just end the walk:
+// Lint reports them properly.
+func includeClosure(top string) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(file string, depth int)
+	visit = func(file string, depth int) {
+		if depth > MaxIncludeDepth {
+			return
+		}
+		src, err := readFile(file)
+		if err != nil {
+			return
+		}
+		doc, err := json5.Parse(file, src)
+		if err != nil {
+			return
+		}
+		for _, ref := range includeRefs(doc.Root, nil) {
+			t := ref
+			if !filepath.IsAbs(t) {
+				t = filepath.Join(filepath.Dir(file), t)
+			}
+			t = filepath.Clean(t)
+			if !seen[t] {
+				seen[t] = true
+				visit(t, depth+1)
+			}
+		}
+	}
+	visit(top, 0)
+	return seen
+}
+
+func includeRefs(n *json5.Node, out []string) []string {
+	switch n.Kind {
+	case json5.Object:
+		for _, m := range n.Members {
+			if m.Key == "$include" {
+				switch m.Value.Kind {
+				case json5.String:
+					out = append(out, m.Value.Str)
+				case json5.Array:
+					for _, e := range m.Value.Elems {
+						if e.Kind == json5.String {
+							out = append(out, e.Str)
+						}
+					}
+				}
+				continue
+			}
+			out = includeRefs(m.Value, out)
+		}
+	case json5.Array:
+		for _, e := range n.Elems {
+			out = includeRefs(e, out)
+		}
+	}
+	return out
+}
