@@ -13,8 +13,9 @@
 // and no JSON5 library for Go reports positions.
 //
 // Positions: lines are 1-based and split at '\n' only; columns are 1-based
-// and count bytes of UTF-8 from the start of the line, so a tab or an 'é'
-// before a key moves it by 1 and 2 columns respectively.
+// and count characters (Unicode code points) from the start of the line, as
+// every clawgate finding does, so a tab or an 'é' before a key moves it by
+// one column each.
 package json5
 
 import (
@@ -22,6 +23,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Kind is the JSON type of a Node.
@@ -127,12 +129,12 @@ type Doc struct {
 	lineStarts []int
 }
 
-// Position converts a byte offset in Src to a 1-based line and byte column.
+// Position converts a byte offset in Src to a 1-based line and character column.
 func (d *Doc) Position(off int) (line, col int) {
 	if d.lineStarts == nil {
 		d.lineStarts = lineStarts(d.Src)
 	}
-	return position(d.lineStarts, off)
+	return position(d.Src, d.lineStarts, off)
 }
 
 func lineStarts(src []byte) []int {
@@ -145,12 +147,13 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
-func position(starts []int, off int) (line, col int) {
+func position(src []byte, starts []int, off int) (line, col int) {
 	i := sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	return i + 1, off - starts[i] + 1
+	off = min(max(off, starts[i]), len(src))
+	return i + 1, utf8.RuneCount(src[starts[i]:off]) + 1
 }
 
 // SyntaxError is a JSON5 parse error at a position in the original file.

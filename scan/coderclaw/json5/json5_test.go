@@ -76,7 +76,7 @@ func TestObjectsKeysAndPositions(t *testing.T) {
 		{"unquoted", 3, 3, 3, 13, Number, "1"},
 		{"single", 4, 2, 4, 12, Array, "["},
 		{"dq", 5, 3, 5, 9, Object, "{"},
-		{"é", 6, 3, 6, 7, Number, "2"}, // columns count bytes: é is two
+		{"é", 6, 3, 6, 6, Number, "2"}, // columns count characters: é is one
 	}
 	if len(d.Root.Members) != len(want) {
 		t.Fatalf("members: %d", len(d.Root.Members))

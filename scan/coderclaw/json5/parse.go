@@ -98,7 +98,7 @@ func (s *scanner) normalize() ([]byte, []emitted, error) {
 			found := t.describe()
 			if t.kind == tEOF && len(stack) > 0 {
 				top := stack[len(stack)-1]
-				line, col := position(s.starts, top.start)
+				line, col := position(s.src, s.starts, top.start)
 				found = fmt.Sprintf("end of file (the '%c' at %d:%d is never closed)", top.open, line, col)
 			}
 			return s.errAt(t.start, what, found)

@@ -55,12 +55,12 @@ type scanner struct {
 }
 
 func (s *scanner) errAt(off int, expected, found string) error {
-	line, col := position(s.starts, off)
+	line, col := position(s.src, s.starts, off)
 	return &SyntaxError{File: s.name, Offset: off, Line: line, Col: col, Expected: expected, Found: found}
 }
 
 func (s *scanner) msgAt(off int, format string, args ...any) error {
-	line, col := position(s.starts, off)
+	line, col := position(s.src, s.starts, off)
 	return &SyntaxError{File: s.name, Offset: off, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -131,7 +131,7 @@ func (s *scanner) skip() error {
 		case '*':
 			i := bytes.Index(s.src[s.pos+2:], []byte("*/"))
 			if i < 0 {
-				line, col := position(s.starts, start)
+				line, col := position(s.src, s.starts, start)
 				return s.errAt(len(s.src), fmt.Sprintf("'*/' to close the comment opened at %d:%d", line, col), "end of file")
 			}
 			end := s.pos + 2 + i + 2
