@@ -30,6 +30,13 @@ type Excluder interface {
 	ExcludeSecret(secret string) bool
 }
 
+// ConfigLinter lints the CoderClaw configs among the scanned files.
+// scan/coderclaw provides it; it is an interface because that package
+// builds on this one.
+type ConfigLinter interface {
+	LintTargets(ctx context.Context, root string, files []string) ([]Finding, error)
+}
+
 // Options configures a scan.
 type Options struct {
 	// Root is the directory findings are relative to.
@@ -54,6 +61,8 @@ type Options struct {
 	// Read overrides how a target's content is read (e.g. from the git
 	// index); nil reads the file.
 	Read func(t Target) ([]byte, error)
+	// Configs, when set, lints the CoderClaw configs among the targets.
+	Configs ConfigLinter
 }
 
 // Result is what a scan found and what it could not read.
@@ -152,6 +161,17 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if opts.Configs != nil {
+		files := make([]string, len(targets))
+		for i, t := range targets {
+			files[i] = t.Rel
+		}
+		cfs, err := opts.Configs.LintTargets(ctx, opts.Root, files)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, cfs...)
 	}
 	SortFindings(res.Findings)
 	sort.Slice(res.Skipped, func(i, j int) bool { return res.Skipped[i].File < res.Skipped[j].File })
