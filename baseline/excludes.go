@@ -307,7 +307,9 @@ func compilePython(pat string) (*regexp.Regexp, error) {
 
 type unsupportedError string
 
-func (u unsupportedError) Error() string { return string(u) + " cannot be expressed in Go's RE2 regex syntax" }
+func (u unsupportedError) Error() string {
+	return string(u) + " cannot be expressed in Go's RE2 regex syntax"
+}
 
 func translatePython(p string) (string, error) {
 	var b strings.Builder
