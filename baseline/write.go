@@ -295,7 +295,7 @@ func WriteFile(path string, f *File, opts WriteOptions) error {
 	if err := tmp.Close(); err != nil {
 		return fail("cannot write the baseline", err)
 	}
-	if err := os.Rename(tmpName, target); err != nil {
+	if err := renameFile(tmpName, target); err != nil {
 		return fail("cannot replace the baseline", err)
 	}
 	done = true
@@ -307,6 +307,9 @@ func WriteFile(path string, f *File, opts WriteOptions) error {
 	}
 	return nil
 }
+
+// renameFile is os.Rename; tests replace it to make the last step fail.
+var renameFile = os.Rename
 
 func errText(err error) string {
 	var pe *fs.PathError
