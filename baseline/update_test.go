@@ -98,13 +98,13 @@ func TestUpdate(t *testing.T) {
 	old := mustParse(t, updateOld)
 	before := string(old.Marshal(WriteOptions{}))
 	findings := []scan.Finding{
-		gl("a.py", "aws-access-token", "aaaa", 50),        // kept, moved
-		gl("a.py", "aws-access-token", "aaaa", 40),        // same secret again, lower line
-		gl("a.py", "generic-api-key", "bbbb", 8),          // kept
-		gl("a.py", "generic-api-key", "9999", 12),         // new, on the line of the Hex entry: migrated
-		gl("a.py", "stripe-access-token", "8888", 12),     // new, same line, but the label goes once
-		gl("a.py", "github-pat", "7777", 20),              // new, on the line of an unlabelled entry: nothing to migrate
-		gl("./k.py", "slack-bot-token", "FFFF", 30),       // same secret, another type and line: migrated by hash
+		gl("a.py", "aws-access-token", "aaaa", 50),    // kept, moved
+		gl("a.py", "aws-access-token", "aaaa", 40),    // same secret again, lower line
+		gl("a.py", "generic-api-key", "bbbb", 8),      // kept
+		gl("a.py", "generic-api-key", "9999", 12),     // new, on the line of the Hex entry: migrated
+		gl("a.py", "stripe-access-token", "8888", 12), // new, same line, but the label goes once
+		gl("a.py", "github-pat", "7777", 20),          // new, on the line of an unlabelled entry: nothing to migrate
+		gl("./k.py", "slack-bot-token", "FFFF", 30),   // same secret, another type and line: migrated by hash
 		cfg("coderclaw.json", "gateway.bind-public", "gateway.bind", 7, scan.SeverityCritical),
 		cfg("coderclaw.json", "gateway.bind-public", "gateway.bind", 9, scan.SeverityCritical), // twice: once
 		cfg("coderclaw.json", "new.check", "y", 1, scan.SeverityInfo),
