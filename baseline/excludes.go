@@ -101,6 +101,8 @@ func (f *File) Excludes() (*Excludes, error) {
 	return e, errors.Join(errs...)
 }
 
+const maxWordlistSize = 64 << 20
+
 func (e *Excludes) loadWordlist(flt Filter) error {
 	opts := flt.Options()
 	name, _ := opts["file_name"].(string)
@@ -118,6 +120,13 @@ func (e *Excludes) loadWordlist(flt Filter) error {
 		return fmt.Errorf("cannot read the word list: %w", err)
 	}
 	defer fh.Close()
+	// The path comes from a committed file: refuse devices and pipes (a
+	// word list of /dev/stdin would hang the gate) and absurd sizes.
+	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		return fmt.Errorf("the word list %q is not a regular file", name)
+	} else if st.Size() > maxWordlistSize {
+		return fmt.Errorf("the word list %q is larger than %d MiB", name, maxWordlistSize>>20)
+	}
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -454,7 +463,7 @@ func translateGroup(b *strings.Builder, s string) (int, error) {
 		j++
 	}
 	if j == 0 || j >= len(rest) || (rest[j] != ')' && rest[j] != ':') {
-		return 0, errors.New("unknown group syntax (?" + string(rest[0]) + "...")
+		return 0, errors.New("unknown or unterminated group syntax after \"(?\"")
 	}
 	var kept strings.Builder
 	for _, f := range rest[:j] {

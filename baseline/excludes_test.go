@@ -223,6 +223,11 @@ func TestWordlist(t *testing.T) {
 		}
 	}
 
+	dev := mustParse(t, `{"exclude": {"files": null, "lines": null}, "plugins_used": [], "results": {}, "version": "0.13.1", "word_list": {"file": "/dev/stdin", "hash": null}}`)
+	if _, err := dev.Excludes(); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("device as word list: err = %v", err)
+	}
+
 	missing := mustParse(t, `{"exclude": {"files": null, "lines": null}, "plugins_used": [], "results": {}, "version": "0.13.1", "word_list": {"file": "/nonexistent/words.txt", "hash": null}}`)
 	if _, err := missing.Excludes(); err == nil || !strings.Contains(err.Error(), FilterWordlist) {
 		t.Errorf("missing word list: err = %v", err)
@@ -271,4 +276,22 @@ func TestLineStripsTrailingWhitespaceLikeDetectSecrets(t *testing.T) {
 	if !ex.Line("all done  \t\r\n") {
 		t.Error("trailing white space must be stripped before matching")
 	}
+}
+
+// FuzzPythonRegex: translating any pattern never panics, and a translated
+// pattern either compiles or gives an error.
+func FuzzPythonRegex(f *testing.F) {
+	for _, c := range pythonRegexCases {
+		f.Add(c.pattern, c.subject)
+	}
+	f.Fuzz(func(t *testing.T, pattern, subject string) {
+		re, err := compilePython(pattern)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		re.MatchString(subject)
+	})
 }
