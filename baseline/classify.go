@@ -29,20 +29,20 @@ func findingType(f *scan.Finding) string {
 // known through an inline pragma are left as they are, and findings of
 // other kinds are not touched. A nil *File makes every finding new.
 func (f *File) Classify(findings []scan.Finding) {
-	var secrets map[string]*Entry
-	var config map[string]bool
+	var secrets map[secretID]*Entry
+	var config map[configID]bool
 	if f != nil {
-		secrets = make(map[string]*Entry, len(f.Results))
+		secrets = make(map[secretID]*Entry, len(f.Results))
 		for i := range f.Results {
 			e := &f.Results[i]
-			k := secretKey(e.Filename, e.HashedSecret, e.Type)
+			k := newSecretID(e.Filename, e.HashedSecret, e.Type)
 			if _, ok := secrets[k]; !ok {
 				secrets[k] = e
 			}
 		}
-		config = make(map[string]bool, len(f.Config))
+		config = make(map[configID]bool, len(f.Config))
 		for _, c := range f.Config {
-			config[configKey(c.Filename, c.CheckID, c.Setting)] = true
+			config[newConfigID(c.Filename, c.CheckID, c.Setting)] = true
 		}
 	}
 	for i := range findings {
@@ -52,7 +52,7 @@ func (f *File) Classify(findings []scan.Finding) {
 		}
 		switch fd.Kind {
 		case scan.KindSecret:
-			if e, ok := secrets[secretKey(fd.File, fd.HashedSecret, findingType(fd))]; ok && fd.HashedSecret != "" {
+			if e, ok := secrets[newSecretID(fd.File, fd.HashedSecret, findingType(fd))]; ok && fd.HashedSecret != "" {
 				markKnown(fd)
 				if e.IsSecret != nil {
 					b := *e.IsSecret
@@ -62,7 +62,7 @@ func (f *File) Classify(findings []scan.Finding) {
 				markNew(fd)
 			}
 		case scan.KindConfig:
-			if config[configKey(fd.File, fd.Rule, fd.Setting)] {
+			if config[newConfigID(fd.File, fd.Rule, fd.Setting)] {
 				markKnown(fd)
 			} else {
 				markNew(fd)

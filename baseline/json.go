@@ -74,6 +74,46 @@ type jparser struct {
 	pos   int
 	depth int
 	err   *syntaxErr
+	// stack collects the members of the containers being parsed; each
+	// container copies its own out once complete, so there is one
+	// allocation per container instead of one per append.
+	stack []jmember
+	// keys interns object keys, which repeat for every entry.
+	keys map[string]string
+}
+
+var entryKeyNames = [...]string{"type", "filename", "hashed_secret", "is_verified", "line_number", "is_secret"}
+
+func (p *jparser) intern(b []byte) string {
+	// The keys of every entry first; comparing string(b) with a constant
+	// does not allocate.
+	for _, k := range entryKeyNames {
+		if string(b) == k {
+			return k
+		}
+	}
+	if s, ok := p.keys[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.keys) < 1024 {
+		if p.keys == nil {
+			p.keys = map[string]string{}
+		}
+		p.keys[s] = s
+	}
+	return s
+}
+
+func (p *jparser) collect(base int) []jmember {
+	if len(p.stack) == base {
+		return nil
+	}
+	kids := make([]jmember, len(p.stack)-base)
+	copy(kids, p.stack[base:])
+	clear(p.stack[base:]) // drop references for the GC
+	p.stack = p.stack[:base]
+	return kids
 }
 
 // syntaxErr is turned into an *Error with line and column by the caller,
@@ -226,7 +266,10 @@ func (p *jparser) number() (jvalue, bool) {
 	return jvalue{kind: jNumber, str: string(d[start:i]), off: start, end: i}, true
 }
 
-func (p *jparser) string() (string, bool) {
+func (p *jparser) string() (string, bool) { return p.str(false) }
+
+// str parses a string; keys are interned.
+func (p *jparser) str(key bool) (string, bool) {
 	start := p.pos
 	p.pos++ // opening quote
 	d := p.data
@@ -235,7 +278,12 @@ func (p *jparser) string() (string, bool) {
 	for i < len(d) {
 		c := d[i]
 		if c == '"' {
-			s := string(d[p.pos:i])
+			var s string
+			if key {
+				s = p.intern(d[p.pos:i])
+			} else {
+				s = string(d[p.pos:i])
+			}
 			p.pos = i + 1
 			return s, true
 		}
@@ -352,8 +400,8 @@ func (p *jparser) enter(off int) bool {
 	return true
 }
 
-func (p *jparser) array() (jvalue, bool) {
-	v := jvalue{kind: jArray, off: p.pos}
+func (p *jparser) array() (v jvalue, ok bool) {
+	v = jvalue{kind: jArray, off: p.pos}
 	if !p.enter(p.pos) {
 		return v, false
 	}
@@ -365,12 +413,14 @@ func (p *jparser) array() (jvalue, bool) {
 		v.end = p.pos
 		return v, true
 	}
+	base := len(p.stack)
+	defer func() { v.kids = p.collect(base) }()
 	for {
 		el, ok := p.value()
 		if !ok {
 			return v, false
 		}
-		v.kids = append(v.kids, jmember{keyOff: -1, val: el})
+		p.stack = append(p.stack, jmember{keyOff: -1, val: el})
 		p.skipWS()
 		if p.pos >= len(p.data) {
 			return v, p.fail(p.pos, "unexpected end of file inside a list (the file is truncated)")
@@ -392,8 +442,8 @@ func (p *jparser) array() (jvalue, bool) {
 	}
 }
 
-func (p *jparser) object() (jvalue, bool) {
-	v := jvalue{kind: jObject, off: p.pos}
+func (p *jparser) object() (v jvalue, ok bool) {
+	v = jvalue{kind: jObject, off: p.pos}
 	if !p.enter(p.pos) {
 		return v, false
 	}
@@ -405,6 +455,8 @@ func (p *jparser) object() (jvalue, bool) {
 		v.end = p.pos
 		return v, true
 	}
+	base := len(p.stack)
+	defer func() { v.kids = p.collect(base) }()
 	for {
 		p.skipWS()
 		if p.pos >= len(p.data) {
@@ -414,7 +466,7 @@ func (p *jparser) object() (jvalue, bool) {
 			return v, p.fail(p.pos, "expected a key in double quotes, found "+p.describe())
 		}
 		keyOff := p.pos
-		key, ok := p.string()
+		key, ok := p.str(true)
 		if !ok {
 			return v, false
 		}
@@ -430,7 +482,7 @@ func (p *jparser) object() (jvalue, bool) {
 		if !ok {
 			return v, false
 		}
-		v.kids = append(v.kids, jmember{key: key, keyOff: keyOff, val: val})
+		p.stack = append(p.stack, jmember{key: key, keyOff: keyOff, val: val})
 		p.skipWS()
 		if p.pos >= len(p.data) {
 			return v, p.fail(p.pos, "unexpected end of file inside an object (the file is truncated)")

@@ -258,20 +258,27 @@ func lastMember(v *jvalue, key string) *jmember {
 // leading "./" are removed. Baselines written on Windows use '\'; findings
 // always use '/'.
 func NormalizePath(name string) string {
-	name = strings.ReplaceAll(name, `\`, "/")
+	if strings.IndexByte(name, '\\') >= 0 {
+		name = strings.ReplaceAll(name, `\`, "/")
+	}
 	for strings.HasPrefix(name, "./") {
 		name = strings.TrimLeft(name[2:], "/")
 	}
 	return name
 }
 
-// secretKey is the identity of a result: detect-secrets compares
+// secretID is the identity of a result: detect-secrets compares
 // (filename, hashed_secret, type) and deliberately not line numbers.
 // Hashes are compared case-insensitively because hand-edited files exist.
-func secretKey(filename, hash, typ string) string {
-	return NormalizePath(filename) + "\x00" + strings.ToLower(hash) + "\x00" + typ
+type secretID struct{ file, hash, typ string }
+
+func newSecretID(filename, hash, typ string) secretID {
+	return secretID{NormalizePath(filename), strings.ToLower(hash), typ}
 }
 
-func configKey(filename, checkID, setting string) string {
-	return NormalizePath(filename) + "\x00" + checkID + "\x00" + setting
+// configID is the identity of a config entry.
+type configID struct{ file, check, setting string }
+
+func newConfigID(filename, checkID, setting string) configID {
+	return configID{NormalizePath(filename), checkID, setting}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -427,7 +427,7 @@ func (d *decoder) entry(filename string, idx int, v *jvalue) (Entry, error) {
 				return e, d.errf(fv.off, "%s.is_secret must be true, false or null, found %s", where(), fv.kind)
 			}
 		case "line_number":
-			n, err := d.lineNumber(fv, where()+".line_number")
+			n, err := d.lineNumber(fv, where)
 			if err != nil {
 				return e, err
 			}
@@ -454,21 +454,23 @@ func (d *decoder) entry(filename string, idx int, v *jvalue) (Entry, error) {
 	return e, nil
 }
 
-func (d *decoder) lineNumber(v *jvalue, where string) (int, error) {
+// lineNumber reads a line_number; where names the object it is in (built
+// only on error: it is called for every entry).
+func (d *decoder) lineNumber(v *jvalue, where func() string) (int, error) {
 	switch v.kind {
 	case jNull:
 		return 0, nil
 	case jNumber:
 		if strings.ContainsAny(v.str, ".eEIN") {
-			return 0, d.errf(v.off, "%s must be an integer, found a non-integer number", where)
+			return 0, d.errf(v.off, "%s.line_number must be an integer, found a non-integer number", where())
 		}
 		n, err := strconv.ParseInt(v.str, 10, 32)
 		if err != nil {
-			return 0, d.errf(v.off, "%s is out of range", where)
+			return 0, d.errf(v.off, "%s.line_number is out of range", where())
 		}
 		return int(n), nil
 	}
-	return 0, d.errf(v.off, "%s must be an integer, found %s", where, v.kind)
+	return 0, d.errf(v.off, "%s.line_number must be an integer, found %s", where(), v.kind)
 }
 
 func (d *decoder) config(v *jvalue) ([]ConfigEntry, error) {
@@ -504,7 +506,7 @@ func (d *decoder) config(v *jvalue) ([]ConfigEntry, error) {
 			case "setting":
 				err = str(&c.Setting)
 			case "line_number":
-				c.LineNumber, err = d.lineNumber(fv, where+".line_number")
+				c.LineNumber, err = d.lineNumber(fv, func() string { return where })
 			default:
 				if extraIndex == nil {
 					extraIndex = map[string]int{}
@@ -535,10 +537,10 @@ func (d *decoder) config(v *jvalue) ([]ConfigEntry, error) {
 // dedupeEntries keeps the first entry of each (filename, hash, type), as
 // detect-secrets' set of secrets does.
 func dedupeEntries(in []Entry) []Entry {
-	seen := make(map[string]struct{}, len(in))
+	seen := make(map[secretID]struct{}, len(in))
 	out := in[:0]
 	for _, e := range in {
-		k := secretKey(e.Filename, e.HashedSecret, e.Type)
+		k := newSecretID(e.Filename, e.HashedSecret, e.Type)
 		if _, ok := seen[k]; ok {
 			continue
 		}
@@ -549,10 +551,10 @@ func dedupeEntries(in []Entry) []Entry {
 }
 
 func dedupeConfig(in []ConfigEntry) []ConfigEntry {
-	seen := make(map[string]struct{}, len(in))
+	seen := make(map[configID]struct{}, len(in))
 	out := in[:0]
 	for _, c := range in {
-		k := configKey(c.Filename, c.CheckID, c.Setting)
+		k := newConfigID(c.Filename, c.CheckID, c.Setting)
 		if _, ok := seen[k]; ok {
 			continue
 		}
@@ -578,7 +580,7 @@ func entryLess(a, b *Entry) bool {
 }
 
 func sortEntries(es []Entry) {
-	sort.SliceStable(es, func(i, j int) bool { return entryLess(&es[i], &es[j]) })
+	slices.SortStableFunc(es, func(a, b Entry) int { return cmpEntry(&a, &b) })
 }
 
 func configLess(a, b *ConfigEntry) bool {
@@ -592,5 +594,13 @@ func configLess(a, b *ConfigEntry) bool {
 }
 
 func sortConfig(cs []ConfigEntry) {
-	sort.SliceStable(cs, func(i, j int) bool { return configLess(&cs[i], &cs[j]) })
+	slices.SortStableFunc(cs, func(a, b ConfigEntry) int {
+		switch {
+		case configLess(&a, &b):
+			return -1
+		case configLess(&b, &a):
+			return 1
+		}
+		return 0
+	})
 }

@@ -63,7 +63,7 @@ type Migration struct {
 // newEntry is an entry being built from findings.
 type newEntry struct {
 	Entry
-	key      string
+	key      secretID
 	lines    []int // every line the secret was found on
 	rules    map[string]bool
 	received bool // got a migrated label
@@ -108,9 +108,9 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 
 	// Group the findings.
 	var secrets []*newEntry
-	secretIdx := map[string]*newEntry{}
+	secretIdx := map[secretID]*newEntry{}
 	var configs []*ConfigEntry
-	configIdx := map[string]*ConfigEntry{}
+	configIdx := map[configID]*ConfigEntry{}
 	for i := range findings {
 		fd := &findings[i]
 		if fd.Status == scan.StatusKnown && fd.KnownBy == knownByInline ||
@@ -125,7 +125,7 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 				continue
 			}
 			typ := findingType(fd)
-			k := secretKey(fd.File, fd.HashedSecret, typ)
+			k := newSecretID(fd.File, fd.HashedSecret, typ)
 			ne := secretIdx[k]
 			if ne == nil {
 				ne = &newEntry{
@@ -148,7 +148,7 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 				rep.Ignored++
 				continue
 			}
-			k := configKey(fd.File, fd.Rule, fd.Setting)
+			k := newConfigID(fd.File, fd.Rule, fd.Setting)
 			c := configIdx[k]
 			if c == nil {
 				c = &ConfigEntry{Filename: NormalizePath(fd.File), CheckID: fd.Rule, Setting: fd.Setting}
@@ -167,7 +167,7 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 	var orphans []*Entry // labelled old entries not found again
 	for i := range old.Results {
 		oe := &old.Results[i]
-		ne := secretIdx[secretKey(oe.Filename, oe.HashedSecret, oe.Type)]
+		ne := secretIdx[newSecretID(oe.Filename, oe.HashedSecret, oe.Type)]
 		if ne == nil {
 			if oe.IsSecret != nil || oe.IsVerified {
 				orphans = append(orphans, oe)
@@ -256,10 +256,10 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 	sortEntries(nf.Results)
 
 	// Config findings.
-	oldConfig := map[string]*ConfigEntry{}
+	oldConfig := map[configID]*ConfigEntry{}
 	for i := range old.Config {
 		c := &old.Config[i]
-		oldConfig[configKey(c.Filename, c.CheckID, c.Setting)] = c
+		oldConfig[newConfigID(c.Filename, c.CheckID, c.Setting)] = c
 	}
 	for k, c := range configIdx {
 		if oc, ok := oldConfig[k]; ok {
