@@ -2,8 +2,11 @@ package baseline
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coderclaw/clawgate/scan"
 )
@@ -80,4 +83,63 @@ func sameConfig(a, b []ConfigEntry) bool {
 		}
 	}
 	return true
+}
+
+// FuzzJSONSyntax compares the hand-written JSON reader with encoding/json
+// on what both should agree about: a document without Python's NaN and
+// Infinity, without a byte-order mark, in valid UTF-8 and not nested
+// deeper than our limit, is accepted by one exactly when by the other.
+func FuzzJSONSyntax(f *testing.F) {
+	for _, s := range []string{`[1e400]`, `{}`, `[1, 2.5e3, -0, "a\u00e9\ud83d\ude00"]`, `{"a": [true, false, null]}`, `[01]`, `[1.]`, `{"a":1,}`, `"\x"`, "[\"\t\"]", `[1e]`, `[-]`, ` {"a" : { } } `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.Contains(data, []byte("NaN")) || bytes.Contains(data, []byte("Infinity")) ||
+			bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || !utf8.Valid(data) ||
+			bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) >= maxDepth {
+			return
+		}
+		v, serr := parseJSON(data)
+		ours, theirs := serr == nil, json.Valid(data)
+		if ours != theirs {
+			t.Fatalf("parseJSON accepts=%v, encoding/json accepts=%v (err %v)", ours, theirs, serr)
+		}
+		if !ours {
+			return
+		}
+		// Our Python-style output is valid JSON that encoding/json reads as
+		// the same value.
+		out := appendPyValue(nil, &v, 0)
+		var a, b any
+		if err := json.Unmarshal(data, &a); err != nil {
+			return // a number out of float64 range: Python writes Infinity
+		}
+		if err := json.Unmarshal(out, &b); err != nil {
+			t.Fatalf("Python-style output is not JSON: %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(normalizeNumbers(a), normalizeNumbers(b)) {
+			t.Fatalf("value changed:\n%s\n%s", data, out)
+		}
+	})
+}
+
+// normalizeNumbers makes 1 and 1.0 compare equal (Python may print ints
+// read as floats with ".0") and drops the -0/0 distinction.
+func normalizeNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == 0 {
+			return 0.0
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = normalizeNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = normalizeNumbers(x[k])
+		}
+	}
+	return v
 }
