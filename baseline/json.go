@@ -755,7 +755,7 @@ func dedupeMembers(kids []jmember) []jmember {
 	return out
 }
 
-// pyJSON re-emits a raw JSON value in Python style at the given level. The
+// appendPyRaw re-emits a raw JSON value in Python style at the given level. The
 // caller guarantees raw is valid JSON (it came from the reader or was
 // checked when built); anything else is written as null.
 func appendPyRaw(buf []byte, raw []byte, level int) []byte {
