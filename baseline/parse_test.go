@@ -166,6 +166,23 @@ func TestParseLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "pre-1.0 development layout: filters_used with a string pattern, plus exclude",
+			src: `{"version": "0.14.3", "plugins_used": [], "results": {}, "exclude": {"files": "^y/", "lines": null},
+				"filters_used": [{"path": "detect_secrets.filters.regex.should_exclude_file", "pattern": "^x/"}, {"path": "custom.filter", "k": 1}]}`,
+			check: func(t *testing.T, f *File) {
+				x, ok := filterByPath(f, FilterExcludeFiles)
+				if !ok {
+					t.Fatal("regex filter lost")
+				}
+				if p, _ := x.Patterns(); len(p) != 2 || p[0] != "^x/" || p[1] != "^y/" {
+					t.Errorf("patterns = %q, want both the filter's and exclude.files", p)
+				}
+				if c, ok := filterByPath(f, "custom.filter"); !ok || string(c.Raw()) != `{"path": "custom.filter", "k": 1}` {
+					t.Errorf("existing filter not kept verbatim: %s", c.Raw())
+				}
+			},
+		},
+		{
 			name: "1.0 gets the 1.1 default filters once",
 			src:  `{"version": "1.0.3", "plugins_used": [], "filters_used": [{"path": "detect_secrets.filters.heuristic.is_lock_file"}], "results": {}}`,
 			check: func(t *testing.T, f *File) {

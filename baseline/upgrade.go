@@ -66,11 +66,13 @@ func (d *decoder) upgrade(f *File, lg *legacy, from int) {
 		for _, x := range old {
 			add(x)
 		}
+		// recordPatterns adds to a regex filter the file may already have
+		// (pre-1.0 development releases wrote filters_used too).
 		if lg.excludeFiles != "" {
-			add(NewRegexFilter(FilterExcludeFiles, []string{lg.excludeFiles}))
+			f.recordPatterns(FilterExcludeFiles, []string{lg.excludeFiles})
 		}
 		if lg.excludeLines != "" {
-			add(NewRegexFilter(FilterExcludeLines, []string{lg.excludeLines}))
+			f.recordPatterns(FilterExcludeLines, []string{lg.excludeLines})
 		}
 		if lg.wordFile != "" {
 			hash := []byte("null")
