@@ -1,0 +1,84 @@
+package baseline
+
+import "github.com/coderclaw/clawgate/scan"
+
+// KnownByBaseline is the scan.Finding.KnownBy value Classify sets.
+const KnownByBaseline = "baseline"
+
+// knownByInline is set by the scanner for findings allowed by a pragma;
+// Classify leaves those alone.
+const knownByInline = "inline"
+
+// findingType is the type a secret finding is recorded under: its Type, or
+// the detect-secrets name for its rule when the scanner left Type empty.
+func findingType(f *scan.Finding) string {
+	if f.Type != "" {
+		return f.Type
+	}
+	return TypeForRule(f.Rule)
+}
+
+// Classify sets Status on each finding by comparing it with the baseline.
+//
+// A secret finding is known when the file has an entry with the same
+// filename, hashed secret and type — line numbers never decide, so moved
+// code stays known. Its Label becomes the entry's is_secret. A config
+// finding is known when clawgate_config_findings has the same filename,
+// check id (finding.Rule) and setting. Everything else of those two kinds
+// is new. Filenames are compared after NormalizePath. Findings already
+// known through an inline pragma are left as they are, and findings of
+// other kinds are not touched. A nil *File makes every finding new.
+func (f *File) Classify(findings []scan.Finding) {
+	var secrets map[secretID]*Entry
+	var config map[configID]bool
+	if f != nil {
+		secrets = make(map[secretID]*Entry, len(f.Results))
+		for i := range f.Results {
+			e := &f.Results[i]
+			k := newSecretID(e.Filename, e.HashedSecret, e.Type)
+			if _, ok := secrets[k]; !ok {
+				secrets[k] = e
+			}
+		}
+		config = make(map[configID]bool, len(f.Config))
+		for _, c := range f.Config {
+			config[newConfigID(c.Filename, c.CheckID, c.Setting)] = true
+		}
+	}
+	for i := range findings {
+		fd := &findings[i]
+		if fd.Status == scan.StatusKnown && fd.KnownBy == knownByInline {
+			continue
+		}
+		switch fd.Kind {
+		case scan.KindSecret:
+			if e, ok := secrets[newSecretID(fd.File, fd.HashedSecret, findingType(fd))]; ok && fd.HashedSecret != "" {
+				markKnown(fd)
+				if e.IsSecret != nil {
+					b := *e.IsSecret
+					fd.Label = &b
+				}
+			} else {
+				markNew(fd)
+			}
+		case scan.KindConfig:
+			if config[newConfigID(fd.File, fd.Rule, fd.Setting)] {
+				markKnown(fd)
+			} else {
+				markNew(fd)
+			}
+		}
+	}
+}
+
+func markKnown(fd *scan.Finding) {
+	fd.Status = scan.StatusKnown
+	fd.KnownBy = KnownByBaseline
+	fd.Label = nil
+}
+
+func markNew(fd *scan.Finding) {
+	fd.Status = scan.StatusNew
+	fd.KnownBy = ""
+	fd.Label = nil
+}
