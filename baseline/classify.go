@@ -1,6 +1,9 @@
 package baseline
 
-import "github.com/coderclaw/clawgate/scan"
+import (
+	"github.com/coderclaw/clawgate/scan"
+	"github.com/coderclaw/clawgate/scan/secrets"
+)
 
 // KnownByBaseline is the scan.Finding.KnownBy value Classify sets.
 const KnownByBaseline = "baseline"
@@ -15,7 +18,7 @@ func findingType(f *scan.Finding) string {
 	if f.Type != "" {
 		return f.Type
 	}
-	return TypeForRule(f.Rule)
+	return secrets.TypeForRule(f.Rule)
 }
 
 // Classify sets Status on each finding by comparing it with the baseline.

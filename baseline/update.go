@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"github.com/coderclaw/clawgate/scan/secrets"
 	"slices"
 	"time"
 
@@ -288,7 +289,7 @@ func plausible(oldType string, ne *newEntry) bool {
 	if ne.Type == oldType {
 		return true
 	}
-	for _, r := range RulesForType(oldType) {
+	for _, r := range secrets.RulesForType(oldType) {
 		if ne.rules[r] {
 			return true
 		}

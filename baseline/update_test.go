@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"fmt"
+	"github.com/coderclaw/clawgate/scan/secrets"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 var now = time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("CET", 3600))
 
 func gl(file, rule, hash string, line int) scan.Finding {
-	return scan.Finding{Kind: scan.KindSecret, Engine: "gitleaks", Rule: rule, Type: TypeForRule(rule), File: file, Line: line, HashedSecret: hash}
+	return scan.Finding{Kind: scan.KindSecret, Engine: "gitleaks", Rule: rule, Type: secrets.TypeForRule(rule), File: file, Line: line, HashedSecret: hash}
 }
 
 func cfg(file, check, setting string, line int, sev scan.Severity) scan.Finding {
