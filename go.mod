@@ -1,6 +1,6 @@
 module github.com/coderclaw/clawgate
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/h2non/filetype v1.1.3
@@ -69,6 +69,7 @@ require (
 	golang.org/x/crypto v0.35.0 // indirect
 	golang.org/x/exp v0.0.0-20250218142911-aa4b98e5adaa // indirect
 	golang.org/x/sync v0.16.0 // indirect
-	golang.org/x/sys v0.30.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 )

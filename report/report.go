@@ -4,8 +4,11 @@ import "github.com/coderclaw/clawgate/scan"
 
 // Summary counts what a run found.
 type Summary struct {
-	New     int `json:"new"`
-	Known   int `json:"known"`
+	New   int `json:"new"`
+	Known int `json:"known"`
+	// Failing counts the new findings that fail the gate (all new
+	// secrets; new config findings at or above --fail-on).
+	Failing int `json:"failing"`
 	Files   int `json:"files_scanned"`
 	Skipped int `json:"files_skipped"`
 	// BySeverity counts new findings per severity.

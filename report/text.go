@@ -92,7 +92,7 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 	}
 	line := fmt.Sprintf("%d new, %d known", sum.New, sum.Known)
 	if sum.Files > 0 || sum.Skipped > 0 {
-		line += fmt.Sprintf(" (%d files scanned", sum.Files)
+		line += fmt.Sprintf(" (%d %s scanned", sum.Files, plural(sum.Files, "file", "files"))
 		if sum.Skipped > 0 {
 			line += fmt.Sprintf(", %d skipped", sum.Skipped)
 		}
@@ -122,4 +122,11 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -25,9 +25,9 @@ const DefaultMaxFileSize = 10 * 1000 * 1000
 // Excluder holds the regex exclusions a baseline's filters_used and the
 // --exclude-* flags add. A nil Excluder excludes nothing.
 type Excluder interface {
-	ExcludeFile(name string) bool
-	ExcludeLine(line string) bool
-	ExcludeSecret(secret string) bool
+	File(name string) bool
+	Line(line string) bool
+	Secret(secret string) bool
 }
 
 // ConfigLinter lints the CoderClaw configs among the scanned files.
@@ -206,7 +206,7 @@ func readCapped(path string, maxSize int64) ([]byte, error) {
 // scanTarget reads and scans one file. A file that cannot be read is
 // reported as skipped; the scan goes on.
 func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
-	if ex != nil && ex.ExcludeFile(t.Rel) {
+	if ex != nil && ex.File(t.Rel) {
 		return nil, nil, false, 0, nil
 	}
 	if rules.PathAllowed(t.Rel) {
@@ -237,7 +237,7 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 		if accepted(t.Rel, content, lines, m) {
 			continue
 		}
-		if ex != nil && (ex.ExcludeSecret(m.Secret) || ex.ExcludeLine(lineText(content, lines, m.StartLine))) {
+		if ex != nil && (ex.Secret(m.Secret) || ex.Line(lineText(content, lines, m.StartLine))) {
 			continue
 		}
 		findings = append(findings, secretFinding(t.Rel, m))

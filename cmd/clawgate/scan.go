@@ -3,25 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/coderclaw/clawgate/baseline"
 	"github.com/coderclaw/clawgate/report"
 	"github.com/coderclaw/clawgate/scan"
+	"github.com/coderclaw/clawgate/scan/coderclaw"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
 type scanFlags struct {
-	format         string
-	output         string
-	gitleaksConfig string
-	maxFileSize    sizeFlag
-	showKnown      bool
-	workers        int
-	engine         string
-	cpuProfile     string
+	gateFlags
+	engine     string
+	cpuProfile string
 }
 
 func init() {
@@ -29,22 +25,25 @@ func init() {
 		name:    "scan",
 		args:    "[PATH...]",
 		summary: "Scan for secrets and risky CoderClaw settings; exit 1 on anything new",
-		long: `Scans PATH (default: the current directory) for secrets with the gitleaks rules.
-Inside a git work tree a directory means its tracked files plus the untracked
-files git does not ignore; outside git, every file below it; a file means that
-file only. Binary files are skipped; files over --max-file-size are reported.
-Findings are relative to the scan root: the directory when exactly one is
-given, else the current directory.
+		long: `Scans PATH (default: the current directory) for secrets with the gitleaks rules,
+and lints the CoderClaw configs among the files. Inside a git work tree a
+directory means its tracked files plus the untracked files git does not
+ignore; outside git, every file below it; a file means that file only. Binary
+files are skipped; files over --max-file-size are reported. Findings are
+relative to the scan root: the directory when exactly one is given, else the
+current directory.
 
-Exit status: 0 when nothing is new, 1 when something is new, 2 on error.`,
+A finding is known when the baseline (.secrets.baseline at the scan root, or
+--baseline) holds it: same file, same secret hash, same type — line numbers
+never decide. Inline pragmas (gitleaks:allow, pragma: allowlist secret,
+pragma: allowlist nextline secret, // clawgate:ignore CHECKID reason) accept a
+finding where it stands.
+
+Exit status: 0 when nothing new fails the gate, 1 when something does, 2 on a
+usage error, a bad baseline or config, or any other error.`,
 		setup: func(fs *flag.FlagSet) func([]string) error {
-			f := &scanFlags{maxFileSize: sizeFlag(scan.DefaultMaxFileSize)}
-			fs.StringVar(&f.format, "format", "text", "output format: text or json")
-			fs.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of stdout")
-			fs.StringVar(&f.gitleaksConfig, "gitleaks-config", "", "gitleaks config `FILE` (default: .gitleaks.toml at the scan root, else the default rules)")
-			fs.Var(&f.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
-			fs.BoolVar(&f.showKnown, "show-known", false, "list known findings too in text output")
-			fs.IntVar(&f.workers, "workers", 0, "files scanned at once (default: one per CPU)")
+			f := &scanFlags{}
+			f.register(fs)
 			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
 			_ = fs.MarkHidden("engine")
 			fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for performance work)")
@@ -55,62 +54,99 @@ Exit status: 0 when nothing is new, 1 when something is new, 2 on error.`,
 }
 
 func runScan(f *scanFlags, args []string) error {
-	switch f.format {
-	case "text", "json":
-	default:
-		return usageErr("unknown --format %q (want text or json)", f.format)
+	if err := f.validate(); err != nil {
+		return err
 	}
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
 		if err != nil {
-			return &exitErr{code: exitError, err: err}
+			return errorf("%v", err)
 		}
 		defer stop()
 	}
 	root := scanRoot(args)
-	rules, err := secrets.LoadFor(root, f.gitleaksConfig)
+	g, err := runGate(&f.gateFlags, root, args, f.engine)
 	if err != nil {
-		return &exitErr{code: exitError, err: err}
+		return err
 	}
-	var det secrets.Detector
-	switch f.engine {
-	case "fast":
-		det = secrets.NewFast(rules)
-	case "reference":
-		det = secrets.NewReference(rules)
-	default:
-		return usageErr("unknown --engine %q", f.engine)
+	if err := render(&f.gateFlags, g.rules, g.res, g.sum); err != nil {
+		return errorf("%v", err)
 	}
-	ctx := context.Background()
-	res, err := scan.Run(ctx, scan.Options{
-		Detector:    det,
-		Root:        root,
-		Paths:       args,
-		MaxFileSize: f.maxFileSize.bytes(),
-		Rules:       rules,
-		Workers:     f.workers,
-	})
+	if g.sum.Failing > 0 {
+		return errFound
+	}
+	return nil
+}
+
+// gateRun is one run of the gate: what was found and how it compares with
+// the baseline.
+type gateRun struct {
+	root     string
+	rules    *secrets.Rules
+	base     *baseline.File
+	basePath string
+	res      *scan.Result
+	sum      report.Summary
+}
+
+// runGate scans, lints and classifies against the baseline.
+func runGate(g *gateFlags, root string, args []string, engine string) (*gateRun, error) {
+	bl, blPath, err := loadBaseline(root, g.baseline)
 	if err != nil {
-		return &exitErr{code: exitError, err: err}
+		return nil, errorf("%v", err)
+	}
+	res, rules, err := scanTree(g, root, args, bl, blPath, engine)
+	if err != nil {
+		return nil, err
+	}
+	if bl != nil {
+		bl.Classify(res.Findings)
 	}
 	for i := range res.Findings {
 		if res.Findings[i].Status == "" {
 			res.Findings[i].Status = scan.StatusNew
 		}
 	}
+	failOn, _ := scan.ParseSeverity(g.failOn)
 	sum := report.Summarize(res.Findings, res.Files, len(res.Skipped))
-	if err := writeOutput(f.output, func(w io.Writer) error {
-		if f.format == "json" {
-			return report.WriteJSON(w, toolVersion(), res.Findings, res.Skipped, sum)
-		}
-		return report.WriteText(w, res.Findings, res.Skipped, sum, report.TextOptions{ShowKnown: f.showKnown})
-	}); err != nil {
-		return &exitErr{code: exitError, err: err}
+	sum.Failing = verdict(res.Findings, failOn)
+	return &gateRun{root: root, rules: rules, base: bl, basePath: blPath, res: res, sum: sum}, nil
+}
+
+// scanTree runs the detectors over the tree, with the baseline's regex
+// filters and the --exclude-* flags applied.
+func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPath, engine string) (*scan.Result, *secrets.Rules, error) {
+	rules, err := secrets.LoadFor(root, g.gitleaksConfig)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
 	}
-	if sum.New > 0 {
-		return errFound
+	ex, err := excludes(bl, g.exclude)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
 	}
-	return nil
+	var det secrets.Detector
+	switch engine {
+	case "", "fast":
+		det = secrets.NewFast(rules)
+	case "reference":
+		det = secrets.NewReference(rules)
+	default:
+		return nil, nil, usageErr("unknown --engine %q", engine)
+	}
+	res, err := scan.Run(context.Background(), scan.Options{
+		Root:        root,
+		Paths:       args,
+		MaxFileSize: g.maxFileSize.bytes(),
+		Rules:       rules,
+		Detector:    det,
+		Exclude:     excludeBaselineFile{Excludes: ex, rel: relTo(root, blPath)},
+		Workers:     g.workers,
+		Configs:     coderclaw.Linter{Globs: g.coderclawGlobs},
+	})
+	if err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	return res, rules, nil
 }
 
 // scanRoot is the directory findings are relative to: the one directory
@@ -122,22 +158,6 @@ func scanRoot(args []string) string {
 		}
 	}
 	return "."
-}
-
-// writeOutput writes to path, or stdout when path is "".
-func writeOutput(path string, write func(io.Writer) error) error {
-	if path == "" {
-		return write(os.Stdout)
-	}
-	file, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(file); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
 }
 
 // sizeFlag parses sizes like 10MB, 512KB, 1GiB or plain bytes.

@@ -31,7 +31,7 @@ type FixResult struct {
 // at channel and account level) to the configs and the files they include.
 // Each fix replaces exactly the bytes of one string value, keeping its
 // quote style, so comments, order and formatting stay byte for byte.
-// Findings accepted inline are not fixed. Files are written atomically
+// Findings accepted inline or by opts.Accepted are not fixed. Files are written atomically
 // (temporary file, same mode, rename); with dryRun nothing is written.
 // A config that does not load is reported in the error and left alone.
 func Fix(root string, configs []string, opts Options, dryRun bool) ([]FixResult, error) {
@@ -54,7 +54,7 @@ func Fix(root string, configs []string, opts Options, dryRun bool) ([]FixResult,
 		}
 		fs, fixes := c.lintRaw()
 		for i, e := range fixes {
-			if e == nil || fs[i].Status == scan.StatusKnown {
+			if e == nil || fs[i].Status == scan.StatusKnown || (opts.Accepted != nil && opts.Accepted(&fs[i])) {
 				continue
 			}
 			fe := files[e.at.doc.Name]

@@ -26,6 +26,9 @@ type Options struct {
 	Env func(string) (string, bool)
 	// ExtraGlobs add config file patterns for Discover (--coderclaw-glob).
 	ExtraGlobs []string
+	// Accepted, when set, tells Fix which findings were accepted elsewhere
+	// (in the baseline): like inline-accepted ones, they are not fixed.
+	Accepted func(*scan.Finding) bool
 }
 
 // Lint checks each config (paths relative to root, or absolute) with every

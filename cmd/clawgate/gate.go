@@ -1,0 +1,248 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	flag "github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/coderclaw/clawgate/baseline"
+	"github.com/coderclaw/clawgate/report"
+	"github.com/coderclaw/clawgate/sarif"
+	"github.com/coderclaw/clawgate/scan"
+	"github.com/coderclaw/clawgate/scan/coderclaw"
+	"github.com/coderclaw/clawgate/scan/secrets"
+)
+
+// DefaultBaseline is the baseline file looked for at the scan root.
+const DefaultBaseline = ".secrets.baseline"
+
+// gateFlags are the flags of the commands that run the gate.
+type gateFlags struct {
+	baseline          string
+	format            string
+	output            string
+	sarifFile         string
+	sarifCategory     string
+	sarifIncludeKnown bool
+	failOn            string
+	showKnown         bool
+	exclude           baseline.ExcludePatterns
+	gitleaksConfig    string
+	maxFileSize       sizeFlag
+	workers           int
+	coderclawGlobs    []string
+}
+
+func (g *gateFlags) register(fs *flag.FlagSet) {
+	g.maxFileSize = sizeFlag(scan.DefaultMaxFileSize)
+	fs.StringVar(&g.baseline, "baseline", "", "baseline `FILE` (default: "+DefaultBaseline+" at the scan root, when it exists)")
+	fs.StringVar(&g.format, "format", "text", "output format: text, json, sarif or github")
+	fs.StringVarP(&g.output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	fs.StringVar(&g.sarifFile, "sarif", "", "also write SARIF to `FILE`")
+	fs.StringVar(&g.sarifCategory, "sarif-category", sarif.DefaultCategory, "SARIF automationDetails.id (the code scanning category)")
+	fs.BoolVar(&g.sarifIncludeKnown, "sarif-include-known", false, "put known findings in the SARIF too, as suppressed")
+	fs.StringVar(&g.failOn, "fail-on", "warn", "lowest severity of a new config finding that fails the gate: critical, warn or info (new secrets always fail)")
+	fs.BoolVar(&g.showKnown, "show-known", false, "list known findings too in text output")
+	fs.StringArrayVar(&g.exclude.Files, "exclude-files", nil, "skip files whose path matches `REGEX` (repeatable)")
+	fs.StringArrayVar(&g.exclude.Lines, "exclude-lines", nil, "ignore secrets on lines matching `REGEX` (repeatable)")
+	fs.StringArrayVar(&g.exclude.Secrets, "exclude-secrets", nil, "ignore secrets matching `REGEX` (repeatable)")
+	fs.StringVar(&g.gitleaksConfig, "gitleaks-config", "", "gitleaks config `FILE` (default: .gitleaks.toml at the scan root, else the default rules)")
+	fs.Var(&g.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
+	fs.IntVar(&g.workers, "workers", 0, "files scanned at once (default: one per CPU)")
+	fs.StringArrayVar(&g.coderclawGlobs, "coderclaw-glob", nil, "also lint files matching `GLOB` as CoderClaw configs (repeatable)")
+}
+
+func (g *gateFlags) validate() error {
+	switch g.format {
+	case "text", "json", "sarif", "github":
+	default:
+		return usageErr("unknown --format %q (want text, json, sarif or github)", g.format)
+	}
+	if _, ok := scan.ParseSeverity(g.failOn); !ok {
+		return usageErr("unknown --fail-on %q (want critical, warn or info)", g.failOn)
+	}
+	return nil
+}
+
+// loadBaseline reads the baseline: the named file, which must exist, or
+// the default one at root when it exists. It returns nil without one.
+func loadBaseline(root, named string) (*baseline.File, string, error) {
+	path := named
+	if path == "" {
+		path = filepath.Join(root, DefaultBaseline)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, path, nil
+		}
+	}
+	f, err := baseline.Read(path)
+	if err != nil {
+		return nil, path, err
+	}
+	return f, path, nil
+}
+
+// excludes merges a baseline's regex filters with the --exclude-* flags.
+func excludes(bl *baseline.File, extra baseline.ExcludePatterns) (*baseline.Excludes, error) {
+	ex, err := baseline.NewExcludes(extra)
+	if err != nil {
+		return nil, err
+	}
+	if bl == nil {
+		return ex, nil
+	}
+	from, err := bl.Excludes()
+	if err != nil {
+		return nil, err
+	}
+	return from.Merge(ex), nil
+}
+
+// excludeBaselineFile keeps the baseline itself out of the scan, as
+// detect-secrets' is_baseline_file filter does: its hashes look like
+// secrets to the generic rules.
+type excludeBaselineFile struct {
+	*baseline.Excludes
+	rel string
+}
+
+func (e excludeBaselineFile) File(name string) bool {
+	return name == e.rel || (e.Excludes != nil && e.Excludes.File(name))
+}
+
+func relTo(root, path string) string {
+	ar, err1 := filepath.Abs(root)
+	ap, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return path
+	}
+	rel, err := filepath.Rel(ar, ap)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(rel)
+}
+
+// verdict counts the new findings that fail the gate: every new secret,
+// and new config findings at or above failOn.
+func verdict(findings []scan.Finding, failOn scan.Severity) int {
+	n := 0
+	for i := range findings {
+		f := &findings[i]
+		if f.Status != scan.StatusNew {
+			continue
+		}
+		if f.Kind == scan.KindSecret || f.Severity.Rank() >= failOn.Rank() {
+			n++
+		}
+	}
+	return n
+}
+
+// render writes the report in the chosen format, and the SARIF file too
+// when asked.
+func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Summary) error {
+	if g.sarifFile != "" {
+		if err := writeFile(g.sarifFile, func(w io.Writer) error { return writeSARIF(w, g, rules, res.Findings) }); err != nil {
+			return err
+		}
+	}
+	return writeOutput(g.output, func(w io.Writer) error {
+		switch g.format {
+		case "json":
+			return report.WriteJSON(w, toolVersion(), res.Findings, res.Skipped, sum)
+		case "sarif":
+			return writeSARIF(w, g, rules, res.Findings)
+		case "github":
+			if err := report.WriteAnnotations(w, res.Findings); err != nil {
+				return err
+			}
+			if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+				if err := report.AppendStepSummary(p, res.Findings, report.SummaryOptions{}); err != nil {
+					return err
+				}
+			}
+			return report.WriteText(w, res.Findings, res.Skipped, sum, report.TextOptions{})
+		}
+		return report.WriteText(w, res.Findings, res.Skipped, sum, report.TextOptions{
+			ShowKnown: g.showKnown,
+			Color:     g.output == "" && colorful(os.Stdout),
+		})
+	})
+}
+
+func writeSARIF(w io.Writer, g *gateFlags, rules *secrets.Rules, findings []scan.Finding) error {
+	meta := map[string]sarif.Rule{}
+	for i := range findings {
+		f := &findings[i]
+		if _, ok := meta[f.Rule]; ok {
+			continue
+		}
+		switch f.Kind {
+		case scan.KindSecret:
+			desc := ""
+			if rules != nil {
+				desc = rules.Config.Rules[f.Rule].Description
+			}
+			meta[f.Rule] = sarif.SecretRule(f.Rule, desc)
+		case scan.KindConfig:
+			if c := coderclaw.Lookup(f.Rule); c != nil {
+				meta[f.Rule] = sarif.ConfigRule(f.Rule, c.Title, c.Doc, c.Remediation, c.Severity)
+			}
+		}
+	}
+	v := toolVersion()
+	return sarif.Write(w, findings, meta, sarif.Options{
+		ToolVersion:     v,
+		SemanticVersion: v,
+		Category:        g.sarifCategory,
+		IncludeKnown:    g.sarifIncludeKnown,
+	})
+}
+
+// colorful reports whether f is a terminal that wants colour.
+func colorful(f *os.File) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}
+
+// writeFile writes a report file atomically enough for CI: to a temp file
+// beside it, renamed into place.
+func writeFile(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// writeOutput writes to path, or stdout when path is "".
+func writeOutput(path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(os.Stdout)
+	}
+	return writeFile(path, write)
+}
+
+func errorf(format string, a ...any) error {
+	return &exitErr{code: exitError, err: fmt.Errorf(format, a...)}
+}
