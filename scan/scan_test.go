@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/coderclaw/clawgate/scan"
-	"github.com/coderclaw/clawgate/scan/internal/testrepo"
+	"github.com/coderclaw/clawgate/internal/testrepo"
 )
 
 func rels(ts []scan.Target) []string {
@@ -154,5 +154,20 @@ func TestMask(t *testing.T) {
 		if got := scan.Mask(tc.in); got != tc.want {
 			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// Baseline entries are hashes of secrets; a repository holding baselines
+// (test data, another tool's copy) must not read as full of secrets.
+func TestBaselineHashLinesAreNotSecrets(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("old.secrets.baseline", "{\n  \"results\": {\"a.py\": [{\n        \"hashed_secret\": \"0123456789abcdef0123456789abcdef01234567\",\n  }]}}\n")
+	r.Write("real.json", "{\"api_secret\": \"0123456789abcdef0123456789abcdef01234567\"}\n")
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].File != "real.json" {
+		t.Fatalf("findings = %+v", res.Findings)
 	}
 }

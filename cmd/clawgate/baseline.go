@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -57,7 +58,7 @@ func runBaseline(f *baselineFlags, args []string) error {
 		oldBytes, _ = os.ReadFile(path)
 		slim = slim || isSlim(old)
 	}
-	next, rep := baseline.Update(old, res.Findings, time.Now().UTC())
+	next, rep := baseline.Update(old, res.Findings, now())
 	next.RecordExcludes(f.exclude)
 	opts := baseline.WriteOptions{Slim: slim}
 	if old != nil {
@@ -111,3 +112,13 @@ func isSlim(f *baseline.File) bool {
 	return true
 }
 
+// now is the time written as generated_at. SOURCE_DATE_EPOCH, the
+// reproducible-builds convention, pins it (tests and reproducible files).
+func now() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Now().UTC()
+}
