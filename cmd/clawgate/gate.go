@@ -37,6 +37,8 @@ type gateFlags struct {
 	maxFileSize       sizeFlag
 	workers           int
 	coderclawGlobs    []string
+	failOnUnaudited   bool
+	failOnSecret      bool
 }
 
 func (g *gateFlags) register(fs *flag.FlagSet) {
@@ -56,6 +58,40 @@ func (g *gateFlags) register(fs *flag.FlagSet) {
 	fs.Var(&g.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
 	fs.IntVar(&g.workers, "workers", 0, "files scanned at once (default: one per CPU)")
 	fs.StringArrayVar(&g.coderclawGlobs, "coderclaw-glob", nil, "also lint files matching `GLOB` as CoderClaw configs (repeatable)")
+	fs.BoolVar(&g.failOnUnaudited, "fail-on-unaudited", false, "also fail when the baseline holds entries nobody has labelled yet (see 'clawgate audit')")
+	fs.BoolVar(&g.failOnSecret, "fail-on-secret", false, "also fail when the baseline holds entries labelled as real secrets")
+}
+
+// auditVerdict reports why the baseline's labels fail the gate, if the
+// --fail-on-unaudited / --fail-on-secret flags ask for that.
+func (g *gateFlags) auditVerdict(bl *baseline.File) []string {
+	if bl == nil || (!g.failOnUnaudited && !g.failOnSecret) {
+		return nil
+	}
+	unaudited, real := 0, 0
+	for _, e := range bl.Results {
+		switch {
+		case e.IsSecret == nil:
+			unaudited++
+		case *e.IsSecret:
+			real++
+		}
+	}
+	var why []string
+	if g.failOnUnaudited && unaudited > 0 {
+		why = append(why, fmt.Sprintf("the baseline holds %d unaudited %s (label them with 'clawgate audit')", unaudited, plural(unaudited, "entry", "entries")))
+	}
+	if g.failOnSecret && real > 0 {
+		why = append(why, fmt.Sprintf("the baseline holds %d %s labelled as real secrets (remove and rotate them)", real, plural(real, "entry", "entries")))
+	}
+	return why
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (g *gateFlags) validate() error {

@@ -241,3 +241,28 @@ func TestSizeCapAndBinaryFiles(t *testing.T) {
 		t.Fatalf("json lacks the skipped file: %s", js)
 	}
 }
+
+func TestFailOnUnauditedAndSecret(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("a.env", "T="+testrepo.GitHubToken(50)+"\n")
+	r.Write("b.env", "T="+testrepo.AWSKey(50)+"\n")
+	clawgate(t, r.Dir, "baseline")
+	if res := clawgate(t, r.Dir, "scan"); res.code != 0 {
+		t.Fatalf("plain scan: %s", res)
+	}
+	if res := clawgate(t, r.Dir, "scan", "--fail-on-unaudited"); res.code != 1 || !strings.Contains(res.stderr, "2 unaudited entries") {
+		t.Fatalf("--fail-on-unaudited: %s", res)
+	}
+	p := filepath.Join(r.Dir, ".secrets.baseline")
+	data, _ := os.ReadFile(p)
+	// Label a.env a false positive and b.env a real secret.
+	s := strings.Replace(string(data), "\"line_number\": 1\n", "\"line_number\": 1,\n        \"is_secret\": false\n", 1)
+	s = strings.Replace(s, "\"line_number\": 1\n", "\"line_number\": 1,\n        \"is_secret\": true\n", 1)
+	os.WriteFile(p, []byte(s), 0o644)
+	if res := clawgate(t, r.Dir, "scan", "--fail-on-unaudited"); res.code != 0 {
+		t.Fatalf("all labelled: %s", res)
+	}
+	if res := clawgate(t, r.Dir, "scan", "--fail-on-secret"); res.code != 1 || !strings.Contains(res.stderr, "1 entry labelled as real") {
+		t.Fatalf("--fail-on-secret: %s", res)
+	}
+}

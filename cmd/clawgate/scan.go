@@ -72,7 +72,11 @@ func runScan(f *scanFlags, args []string) error {
 	if err := render(&f.gateFlags, g.rules, g.res, g.sum); err != nil {
 		return errorf("%v", err)
 	}
-	if g.sum.Failing > 0 {
+	why := f.auditVerdict(g.base)
+	for _, w := range why {
+		fmt.Fprintf(os.Stderr, "clawgate: %s\n", w)
+	}
+	if g.sum.Failing > 0 || len(why) > 0 {
 		return errFound
 	}
 	return nil
