@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coderclaw/clawgate/scan"
 	"github.com/coderclaw/clawgate/internal/testrepo"
+	"github.com/coderclaw/clawgate/scan"
 )
 
 func rels(ts []scan.Target) []string {

@@ -155,4 +155,3 @@ func configErr(err error) error {
 	}
 	return &exitErr{code: exitError, err: errors.New(strings.Join(lines, "\n"))}
 }
-
