@@ -15,7 +15,21 @@ type TextOptions struct {
 	ShowKnown bool
 	// Color uses ANSI colours (only on a terminal, never with NO_COLOR).
 	Color bool
+	// Hints ends a failing report with the ways to accept a finding.
+	Hints bool
 }
+
+// acceptHints tell a developer whose commit was refused what to do when a
+// finding is not a real secret.
+const acceptHints = `To accept a finding that is not a real secret:
+  - record it in the baseline:  clawgate baseline   (then commit .secrets.baseline)
+  - label it in the baseline:   clawgate audit
+  - mark it where it stands:    end the line with a "pragma: allowlist secret" comment
+    (or "# pragma: allowlist nextline secret" on the line above; for a config
+    finding, "// clawgate:ignore CHECKID reason")
+  - for a secret that stays in history: rotate it, then add its fingerprint
+    (commit:file:rule:line) to .gitleaksignore
+`
 
 const (
 	red    = "\x1b[31m"
@@ -101,8 +115,14 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 	if sum.New > 0 {
 		line = paint(red, line)
 	}
-	_, err := fmt.Fprintln(w, line)
-	return err
+	if _, err := fmt.Fprintln(w, line); err != nil {
+		return err
+	}
+	if opts.Hints && sum.Failing > 0 {
+		_, err := fmt.Fprint(w, "\n"+acceptHints)
+		return err
+	}
+	return nil
 }
 
 // oneLine keeps a hostile file name or message from forging output lines.

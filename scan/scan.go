@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"regexp"
@@ -35,7 +36,38 @@ type Excluder interface {
 // scan/coderclaw provides it; it is an interface because that package
 // builds on this one.
 type ConfigLinter interface {
-	LintTargets(ctx context.Context, root string, files []string) ([]Finding, error)
+	LintConfigs(ctx context.Context, req LintRequest) ([]Finding, error)
+}
+
+// LintRequest says which configs a scan lints.
+type LintRequest struct {
+	Root string
+	// Files are the files the configs are discovered among.
+	Files []string
+	// Only, when set, limits the lint to configs for which it is true of
+	// the config or of a file it includes (the changed files, a shard).
+	Only func(rel string) bool
+	// Mine, when set, keeps only the configs for which it is true of the
+	// config's own path (a shard's share).
+	Mine func(rel string) bool
+	// Read, when set, reads a file (path relative to Root) instead of the
+	// disk, e.g. from the git index.
+	Read func(rel string) ([]byte, error)
+}
+
+// Shard is one share of a scan split across CI jobs: files whose path
+// hashes to K-1 modulo N.
+type Shard struct{ K, N int }
+
+// Has reports whether the file belongs to the shard. The partition is
+// stable: it depends on the path alone.
+func (s Shard) Has(rel string) bool {
+	if s.N <= 1 {
+		return true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(rel))
+	return int(h.Sum32()%uint32(s.N)) == s.K-1
 }
 
 // Options configures a scan.
@@ -64,6 +96,11 @@ type Options struct {
 	Read func(t Target) ([]byte, error)
 	// Configs, when set, lints the CoderClaw configs among the targets.
 	Configs ConfigLinter
+	// Lint overrides what Configs lints; nil lints the configs among the
+	// targets.
+	Lint *LintRequest
+	// Shard, when N > 1, scans only this share of the targets.
+	Shard Shard
 }
 
 // Result is what a scan found and what it could not read.
@@ -87,6 +124,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	all := targets
+	if opts.Shard.N > 1 {
+		var mine []Target
+		for _, t := range targets {
+			if opts.Shard.Has(t.Rel) {
+				mine = append(mine, t)
+			}
+		}
+		targets = mine
 	}
 	rules := opts.Rules
 	if rules == nil {
@@ -164,11 +211,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if opts.Configs != nil {
-		files := make([]string, len(targets))
-		for i, t := range targets {
-			files[i] = t.Rel
+		req := LintRequest{Root: opts.Root}
+		if opts.Lint != nil {
+			req = *opts.Lint
+		} else {
+			for _, t := range all {
+				req.Files = append(req.Files, t.Rel)
+			}
 		}
-		cfs, err := opts.Configs.LintTargets(ctx, opts.Root, files)
+		if opts.Shard.N > 1 {
+			// A config is linted in the shard of its own path, with the
+			// includes it needs, so the shards' union is the whole lint.
+			req.Mine = opts.Shard.Has
+		}
+		cfs, err := opts.Configs.LintConfigs(ctx, req)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/coderclaw/clawgate/baseline"
+	"github.com/coderclaw/clawgate/scan"
 )
 
 type baselineFlags struct {
@@ -48,7 +49,7 @@ func runBaseline(f *baselineFlags, args []string) error {
 	if err != nil {
 		return errorf("%v", err)
 	}
-	res, _, err := scanTree(&f.gateFlags, root, args, old, path, "")
+	res, _, err := scanTree(&f.gateFlags, root, args, old, path, "", scanMode{})
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,14 @@ func runBaseline(f *baselineFlags, args []string) error {
 		oldBytes, _ = os.ReadFile(path)
 		slim = slim || isSlim(old)
 	}
-	next, rep := baseline.Update(old, res.Findings, now())
+	ig, err := scan.ReadGitleaksIgnore(root)
+	if err != nil {
+		return errorf("%v", err)
+	}
+	ig.Apply(res.Findings)
+	next, rep := baseline.Update(old, res.Findings, now(), baseline.UpdateOptions{
+		Ignore: func(f *scan.Finding) bool { return f.KnownBy == scan.KnownByGitleaksIgnore },
+	})
 	next.RecordExcludes(f.exclude)
 	opts := baseline.WriteOptions{Slim: slim}
 	if old != nil {

@@ -208,6 +208,7 @@ func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Sum
 		return report.WriteText(w, res.Findings, res.Skipped, sum, report.TextOptions{
 			ShowKnown: g.showKnown,
 			Color:     g.output == "" && colorful(os.Stdout),
+			Hints:     true,
 		})
 	})
 }

@@ -16,8 +16,17 @@ import (
 
 type scanFlags struct {
 	gateFlags
+	mode       scanMode
+	shard      string
 	engine     string
 	cpuProfile string
+}
+
+// scanMode says what a scan reads: the tree, the git index, or history.
+type scanMode struct {
+	staged bool
+	since  string
+	shard  scan.Shard
 }
 
 func init() {
@@ -44,6 +53,9 @@ usage error, a bad baseline or config, or any other error.`,
 		setup: func(fs *flag.FlagSet) func([]string) error {
 			f := &scanFlags{}
 			f.register(fs)
+			fs.BoolVar(&f.mode.staged, "staged", false, "scan what is staged for commit (the git index), not the work tree")
+			fs.StringVar(&f.mode.since, "since", "", "scan the lines every commit in `REV`..HEAD adds (first parent), e.g. a pull request's base")
+			fs.StringVar(&f.shard, "shard", "", "scan only share `K/N` of the files (stable partition by path), for a CI matrix of N jobs")
 			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
 			_ = fs.MarkHidden("engine")
 			fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for performance work)")
@@ -57,6 +69,18 @@ func runScan(f *scanFlags, args []string) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if f.mode.staged && f.mode.since != "" {
+		return usageErr("--staged and --since cannot be combined")
+	}
+	if (f.mode.staged || f.mode.since != "") && len(args) > 0 {
+		return usageErr("--staged and --since scan the repository; give no PATH")
+	}
+	if f.shard != "" {
+		var err error
+		if f.mode.shard, err = parseShard(f.shard); err != nil {
+			return err
+		}
+	}
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
 		if err != nil {
@@ -65,7 +89,7 @@ func runScan(f *scanFlags, args []string) error {
 		defer stop()
 	}
 	root := scanRoot(args)
-	g, err := runGate(&f.gateFlags, root, args, f.engine)
+	g, err := runGate(&f.gateFlags, root, args, f.engine, f.mode)
 	if err != nil {
 		return err
 	}
@@ -94,15 +118,20 @@ type gateRun struct {
 }
 
 // runGate scans, lints and classifies against the baseline.
-func runGate(g *gateFlags, root string, args []string, engine string) (*gateRun, error) {
+func runGate(g *gateFlags, root string, args []string, engine string, mode scanMode) (*gateRun, error) {
 	bl, blPath, err := loadBaseline(root, g.baseline)
 	if err != nil {
 		return nil, errorf("%v", err)
 	}
-	res, rules, err := scanTree(g, root, args, bl, blPath, engine)
+	res, rules, err := scanTree(g, root, args, bl, blPath, engine, mode)
 	if err != nil {
 		return nil, err
 	}
+	ig, err := scan.ReadGitleaksIgnore(root)
+	if err != nil {
+		return nil, errorf("%v", err)
+	}
+	ig.Apply(res.Findings)
 	if bl != nil {
 		bl.Classify(res.Findings)
 	}
@@ -119,7 +148,7 @@ func runGate(g *gateFlags, root string, args []string, engine string) (*gateRun,
 
 // scanTree runs the detectors over the tree, with the baseline's regex
 // filters and the --exclude-* flags applied.
-func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPath, engine string) (*scan.Result, *secrets.Rules, error) {
+func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPath, engine string, mode scanMode) (*scan.Result, *secrets.Rules, error) {
 	rules, err := secrets.LoadFor(root, g.gitleaksConfig)
 	if err != nil {
 		return nil, nil, errorf("%v", err)
@@ -137,20 +166,94 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	default:
 		return nil, nil, usageErr("unknown --engine %q", engine)
 	}
-	res, err := scan.Run(context.Background(), scan.Options{
+	ctx := context.Background()
+	exclude := excludeBaselineFile{Excludes: ex, rel: relTo(root, blPath)}
+	opts := scan.Options{
 		Root:        root,
 		Paths:       args,
 		MaxFileSize: g.maxFileSize.bytes(),
 		Rules:       rules,
 		Detector:    det,
-		Exclude:     excludeBaselineFile{Excludes: ex, rel: relTo(root, blPath)},
+		Exclude:     exclude,
 		Workers:     g.workers,
 		Configs:     coderclaw.Linter{Globs: g.coderclawGlobs},
-	})
+		Shard:       mode.shard,
+	}
+	var history *scan.Result
+	switch {
+	case mode.staged:
+		targets, read, err := scan.Staged(ctx, root)
+		if err != nil {
+			return nil, nil, errorf("%v", err)
+		}
+		staged := map[string]scan.Target{}
+		for _, t := range targets {
+			staged[t.Rel] = t
+		}
+		opts.Targets = append([]scan.Target{}, targets...)
+		opts.Read = read
+		opts.Lint, err = lintChanged(ctx, root, func(rel string) bool { _, ok := staged[rel]; return ok })
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Lint.Read = func(rel string) ([]byte, error) {
+			t, ok := staged[rel]
+			if !ok {
+				return nil, os.ErrNotExist
+			}
+			return read(t)
+		}
+	case mode.since != "":
+		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
+			Root: root, Since: mode.since, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
+		})
+		if err != nil {
+			return nil, nil, errorf("%v", err)
+		}
+		history = hist
+		in := map[string]bool{}
+		for _, c := range changed {
+			in[c] = true
+		}
+		// Configs are linted as they are now, when the range touched them.
+		opts.Targets = []scan.Target{}
+		if opts.Lint, err = lintChanged(ctx, root, func(rel string) bool { return in[rel] }); err != nil {
+			return nil, nil, err
+		}
+	}
+	res, err := scan.Run(ctx, opts)
 	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
+	if history != nil {
+		res.Findings = append(history.Findings, res.Findings...)
+		res.Files = history.Files
+		scan.SortFindings(res.Findings)
+	}
 	return res, rules, nil
+}
+
+// lintChanged lints the repository's configs that changed files touch
+// (the config itself or a file it includes).
+func lintChanged(ctx context.Context, root string, changed func(string) bool) (*scan.LintRequest, error) {
+	all, err := scan.ListTargets(ctx, root, nil)
+	if err != nil {
+		return nil, errorf("%v", err)
+	}
+	req := &scan.LintRequest{Root: root, Only: changed}
+	for _, t := range all {
+		req.Files = append(req.Files, t.Rel)
+	}
+	return req, nil
+}
+
+// parseShard reads K/N.
+func parseShard(s string) (scan.Shard, error) {
+	var k, n int
+	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n || fmt.Sprintf("%d/%d", k, n) != s {
+		return scan.Shard{}, usageErr("--shard %q: want K/N with 1 <= K <= N, e.g. 2/4", s)
+	}
+	return scan.Shard{K: k, N: n}, nil
 }
 
 // scanRoot is the directory findings are relative to: the one directory

@@ -26,6 +26,9 @@ type Options struct {
 	Env func(string) (string, bool)
 	// ExtraGlobs add config file patterns for Discover (--coderclaw-glob).
 	ExtraGlobs []string
+	// ReadFile, when set, reads a config or included file (absolute path)
+	// instead of the disk: the staged scan reads the git index with it.
+	ReadFile func(path string) ([]byte, error)
 	// Accepted, when set, tells Fix which findings were accepted elsewhere
 	// (in the baseline): like inline-accepted ones, they are not fixed.
 	Accepted func(*scan.Finding) bool

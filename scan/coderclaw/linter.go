@@ -2,6 +2,7 @@ package coderclaw
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/coderclaw/clawgate/scan"
 )
@@ -15,11 +16,57 @@ type Linter struct {
 
 var _ scan.ConfigLinter = Linter{}
 
-// LintTargets implements scan.ConfigLinter.
-func (l Linter) LintTargets(ctx context.Context, root string, files []string) ([]scan.Finding, error) {
-	configs := Discover(root, files, l.Globs)
+// LintConfigs implements scan.ConfigLinter.
+func (l Linter) LintConfigs(ctx context.Context, req scan.LintRequest) ([]scan.Finding, error) {
+	configs := Discover(req.Root, req.Files, l.Globs)
+	if req.Mine != nil {
+		var keep []string
+		for _, c := range configs {
+			if req.Mine(c) {
+				keep = append(keep, c)
+			}
+		}
+		configs = keep
+	}
+	if req.Only != nil {
+		absRoot, err := filepath.Abs(req.Root)
+		if err != nil {
+			return nil, err
+		}
+		var keep []string
+		for _, c := range configs {
+			if req.Only(c) {
+				keep = append(keep, c)
+				continue
+			}
+			// A config whose included file changed is linted too: the
+			// change is in its merged result.
+			for inc := range includeClosure(filepath.Join(absRoot, filepath.FromSlash(c))) {
+				if rel, err := filepath.Rel(absRoot, inc); err == nil && req.Only(filepath.ToSlash(rel)) {
+					keep = append(keep, c)
+					break
+				}
+			}
+		}
+		configs = keep
+	}
 	if len(configs) == 0 {
 		return nil, nil
 	}
-	return Lint(root, configs, Options{Root: root, Env: l.Env, ExtraGlobs: l.Globs})
+	opts := Options{Root: req.Root, Env: l.Env, ExtraGlobs: l.Globs}
+	if req.Read != nil {
+		absRoot, err := filepath.Abs(req.Root)
+		if err != nil {
+			return nil, err
+		}
+		opts.ReadFile = func(path string) ([]byte, error) {
+			if rel, err := filepath.Rel(absRoot, path); err == nil {
+				if b, err := req.Read(filepath.ToSlash(rel)); err == nil {
+					return b, nil
+				}
+			}
+			return readFile(path)
+		}
+	}
+	return Lint(req.Root, configs, opts)
 }

@@ -46,6 +46,7 @@ type Config struct {
 	topPath string // absolute path of the top config
 	topDir  string // real path of the top config's directory
 	env     func(string) (string, bool)
+	read    func(string) ([]byte, error)
 	cfgEnv  map[string]string // the config's own env block
 	derived *derived
 }
@@ -89,7 +90,11 @@ func Load(root, path string, opts Options) (*Config, error) {
 	}
 	path = filepath.Clean(path)
 	name := relName(absRoot, path)
-	src, err := readFile(path)
+	read := readFile
+	if opts.ReadFile != nil {
+		read = opts.ReadFile
+	}
+	src, err := read(path)
 	if err != nil {
 		return nil, &ConfigError{File: name, Msg: "cannot read config: " + errText(err)}
 	}
@@ -101,7 +106,7 @@ func Load(root, path string, opts Options) (*Config, error) {
 	if err != nil {
 		return nil, &ConfigError{File: name, Msg: "cannot resolve config directory: " + errText(err)}
 	}
-	c := &Config{Docs: []*json5.Doc{doc}, root: absRoot, topPath: path, topDir: topDir, env: opts.Env}
+	c := &Config{Docs: []*json5.Doc{doc}, root: absRoot, topPath: path, topDir: topDir, env: opts.Env, read: read}
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		real = path
@@ -290,7 +295,11 @@ func (in *includer) load(ref *json5.Node, file string, chain []string, depth int
 		return nil, in.errAt(ref.Doc, ref.Start, "$include nested deeper than %d files", MaxIncludeDepth)
 	}
 	name := relName(in.c.root, target)
-	src, err := readFile(real)
+	read := in.c.read
+	if read == nil {
+		read = readFile
+	}
+	src, err := read(real)
 	if err != nil {
 		return nil, in.errAt(ref.Doc, ref.Start, "$include %q: %s", ref.Str, errText(err))
 	}

@@ -150,3 +150,18 @@ func position(content []byte, file *lineIndex, off int) (line, col int) {
 	l := file.lineOf(off)
 	return l + 1, utf8.RuneCount(content[file.start(l):off]) + 1
 }
+
+// Reposition gives true positions to the matches of a fragment that starts
+// at the beginning of a line, startLine of its file (a diff hunk's added
+// lines): lines count from the file's start, columns in characters.
+func Reposition(ms []Match, content []byte, startLine int) []Match {
+	li := newLines(string(content))
+	for i := range ms {
+		repositionMatch(&ms[i], content, li, li, startLine, 0)
+		if ms[i].StartLine > 0 {
+			ms[i].StartLine += startLine - 1
+			ms[i].EndLine += startLine - 1
+		}
+	}
+	return ms
+}

@@ -1,0 +1,287 @@
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gitleaks/go-gitdiff/gitdiff"
+	"github.com/zricethezav/gitleaks/v8/sources"
+
+	"github.com/coderclaw/clawgate/scan/secrets"
+)
+
+// git runs git in dir with settings that make its output stable to parse:
+// paths are never quoted, no pager, no colour, no external diff tools.
+func git(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	full := append([]string{"-C", dir, "-c", "core.quotepath=false", "-c", "color.ui=false"}, args...)
+	cmd := exec.CommandContext(ctx, "git", full...)
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_PAGER=cat", "LC_ALL=C")
+	return cmd
+}
+
+func gitOutput(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	var stderr bytes.Buffer
+	cmd := git(ctx, dir, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return out, nil
+}
+
+// Staged lists the files staged for commit (added, copied, modified or
+// renamed; not deleted) and returns a reader of their content in the index,
+// which is what the commit will hold, whatever the work tree says.
+func Staged(ctx context.Context, root string) ([]Target, func(Target) ([]byte, error), error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := gitOutput(ctx, absRoot, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMR", "--relative", "--", ".")
+	if err != nil {
+		return nil, nil, err
+	}
+	blobs := map[string]string{}
+	var targets []Target
+	// Records are ":oldmode newmode oldsha newsha status\0path\0".
+	fields := strings.Split(string(out), "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		meta := strings.Fields(strings.TrimPrefix(fields[i], ":"))
+		path := fields[i+1]
+		if len(meta) < 4 || !strings.HasPrefix(meta[1], "100") {
+			continue // symlinks (120000) and submodules (160000) hold no text of ours
+		}
+		blobs[path] = meta[3]
+		targets = append(targets, Target{Abs: filepath.Join(absRoot, filepath.FromSlash(path)), Rel: path})
+	}
+	cat, err := newBlobReader(ctx, absRoot)
+	if err != nil {
+		return nil, nil, err
+	}
+	read := func(t Target) ([]byte, error) {
+		return cat.read(blobs[t.Rel])
+	}
+	return targets, read, nil
+}
+
+// blobReader reads blobs through one long-lived `git cat-file --batch`.
+type blobReader struct {
+	mu  sync.Mutex
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+func newBlobReader(ctx context.Context, dir string) (*blobReader, error) {
+	cmd := git(ctx, dir, "cat-file", "--batch")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		<-ctx.Done()
+		in.Close()
+	}()
+	return &blobReader{in: in, out: bufio.NewReaderSize(out, 64<<10)}, nil
+}
+
+func (b *blobReader) read(sha string) ([]byte, error) {
+	if sha == "" {
+		return nil, errors.New("not staged")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, err := io.WriteString(b.in, sha+"\n"); err != nil {
+		return nil, err
+	}
+	header, err := b.out.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Fields(header)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("git cat-file: %s", strings.TrimSpace(header))
+	}
+	size, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, size+1) // content and its trailing newline
+	if _, err := io.ReadFull(b.out, data); err != nil {
+		return nil, err
+	}
+	return data[:size], nil
+}
+
+// HistoryOptions configures a scan of the lines commits added.
+type HistoryOptions struct {
+	Root string
+	// Since is the revision the range starts after: Since..HEAD.
+	Since    string
+	Rules    *secrets.Rules
+	Detector secrets.Detector
+	Exclude  Excluder
+	Workers  int
+}
+
+// ShallowError says the history needed is not in this clone.
+type ShallowError struct{ Rev string }
+
+func (e *ShallowError) Error() string {
+	return fmt.Sprintf("%s is not in this clone, which is shallow: fetch the history it needs "+
+		"(git fetch --deepen=100, or git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)", e.Rev)
+}
+
+// ScanHistory scans every commit in Since..HEAD on the first-parent line
+// (merges as their diff to the first parent): the lines each commit adds,
+// as `git log -p` shows them. A secret added in one commit and removed in
+// the next is still found: it stays in history. It also returns the files
+// the range changed, for linting their current content.
+func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, error) {
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := gitOutput(ctx, root, "rev-parse", "--verify", "--quiet", opts.Since+"^{commit}"); err != nil {
+		if out, _ := gitOutput(ctx, root, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(string(out)) == "true" {
+			return nil, nil, &ShallowError{Rev: opts.Since}
+		}
+		return nil, nil, fmt.Errorf("unknown revision %q: no such commit in this repository", opts.Since)
+	}
+	changed, err := gitOutput(ctx, root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", "--relative", opts.Since, "HEAD", "--", ".")
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []string
+	for _, n := range strings.Split(string(changed), "\x00") {
+		if n != "" {
+			files = append(files, n)
+		}
+	}
+
+	cmd := git(ctx, root, "log", "-p", "-U0", "--first-parent", "--diff-merges=first-parent", "-M",
+		"--no-ext-diff", "--no-textconv", "--relative", opts.Since+"..HEAD", "--", ".")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	diffs, err := gitdiff.Parse(stdout)
+	if err != nil {
+		cmd.Wait()
+		return nil, nil, fmt.Errorf("reading git log: %w", err)
+	}
+
+	type job struct {
+		commit, path string
+		frag         *gitdiff.TextFragment
+	}
+	jobs := make(chan job, 64)
+	var (
+		mu  sync.Mutex
+		res = &Result{}
+		wg  sync.WaitGroup
+	)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				fs := scanAdded(ctx, opts, j.commit, j.path, j.frag)
+				mu.Lock()
+				res.Findings = append(res.Findings, fs...)
+				mu.Unlock()
+			}
+		}()
+	}
+	seen := map[string]bool{}
+	for f := range diffs {
+		if f.IsDelete || f.IsBinary || f.NewName == "" {
+			continue
+		}
+		commit := ""
+		if f.PatchHeader != nil {
+			commit = f.PatchHeader.SHA
+		}
+		if !seen[f.NewName] {
+			seen[f.NewName] = true
+			res.Files++
+		}
+		for _, tf := range f.TextFragments {
+			jobs <- job{commit, f.NewName, tf}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := cmd.Wait(); err != nil {
+		return nil, nil, fmt.Errorf("git log: %s", strings.TrimSpace(stderr.String()))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	SortFindings(res.Findings)
+	return res, files, nil
+}
+
+// scanAdded scans the lines one hunk adds.
+func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf *gitdiff.TextFragment) []Finding {
+	if opts.Exclude != nil && opts.Exclude.File(path) {
+		return nil
+	}
+	if opts.Rules.PathAllowed(path) {
+		return nil
+	}
+	raw := tf.Raw(gitdiff.OpAdd)
+	if raw == "" {
+		return nil
+	}
+	content := []byte(raw)
+	frag := sources.Fragment{Raw: raw, FilePath: path, CommitSHA: commit, StartLine: int(tf.NewPosition)}
+	var out []Finding
+	lines := lineIndex(content)
+	for _, m := range secrets.Reposition(opts.Detector.Detect(ctx, frag), content, frag.StartLine) {
+		// Lines of the hunk: m.StartLine counts from the file's start.
+		local := m
+		local.StartLine -= frag.StartLine - 1
+		local.EndLine -= frag.StartLine - 1
+		if accepted(path, content, lines, local) || isHashLine(lineText(content, lines, local.StartLine)) {
+			continue
+		}
+		if opts.Exclude != nil && (opts.Exclude.Secret(m.Secret) || opts.Exclude.Line(lineText(content, lines, local.StartLine))) {
+			continue
+		}
+		f := secretFinding(path, m)
+		f.Commit = commit
+		out = append(out, f)
+	}
+	return out
+}
