@@ -137,12 +137,17 @@ func (b *blobReader) read(sha string) ([]byte, error) {
 // HistoryOptions configures a scan of the lines commits added.
 type HistoryOptions struct {
 	Root string
-	// Since is the revision the range starts after: Since..HEAD.
-	Since    string
+	// Since is the revision the range starts after: Since..Head.
+	Since string
+	// Head ends the range; empty means HEAD.
+	Head     string
 	Rules    *secrets.Rules
 	Detector secrets.Detector
 	Exclude  Excluder
 	Workers  int
+	// Shard, when N > 1, scans only the files of this share, as a tree
+	// scan does, so that N jobs of a matrix do not each report them all.
+	Shard Shard
 }
 
 // ShallowError says the history needed is not in this clone.
@@ -163,13 +168,19 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := gitOutput(ctx, root, "rev-parse", "--verify", "--quiet", opts.Since+"^{commit}"); err != nil {
-		if out, _ := gitOutput(ctx, root, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(string(out)) == "true" {
-			return nil, nil, &ShallowError{Rev: opts.Since}
-		}
-		return nil, nil, fmt.Errorf("unknown revision %q: no such commit in this repository", opts.Since)
+	head := opts.Head
+	if head == "" {
+		head = "HEAD"
 	}
-	changed, err := gitOutput(ctx, root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", "--relative", opts.Since, "HEAD", "--", ".")
+	for _, rev := range []string{opts.Since, head} {
+		if _, err := gitOutput(ctx, root, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+			if out, _ := gitOutput(ctx, root, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(string(out)) == "true" {
+				return nil, nil, &ShallowError{Rev: rev}
+			}
+			return nil, nil, fmt.Errorf("unknown revision %q: no such commit in this repository", rev)
+		}
+	}
+	changed, err := gitOutput(ctx, root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", "--relative", opts.Since, head, "--", ".")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -181,7 +192,7 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	}
 
 	cmd := git(ctx, root, "log", "-p", "-U0", "--first-parent", "--diff-merges=first-parent", "-M",
-		"--no-ext-diff", "--no-textconv", "--relative", opts.Since+"..HEAD", "--", ".")
+		"--no-ext-diff", "--no-textconv", "--relative", opts.Since+".."+head, "--", ".")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -226,6 +237,9 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	seen := map[string]bool{}
 	for f := range diffs {
 		if f.IsDelete || f.IsBinary || f.NewName == "" {
+			continue
+		}
+		if opts.Shard.N > 1 && !opts.Shard.Has(f.NewName) {
 			continue
 		}
 		commit := ""

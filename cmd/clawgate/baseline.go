@@ -35,7 +35,7 @@ only when something changed; on any error the old file is left untouched.`,
 			f := &baselineFlags{}
 			f.register(fs)
 			fs.BoolVar(&f.slim, "slim", false, "write no generated_at and no line numbers (fewer merge conflicts); kept when the baseline is already slim")
-			for _, n := range []string{"format", "output", "sarif", "sarif-category", "sarif-include-known", "fail-on", "show-known"} {
+			for _, n := range []string{"format", "output", "sarif", "json", "path-prefix", "sarif-category", "sarif-include-known", "fail-on", "show-known"} {
 				_ = fs.MarkHidden(n)
 			}
 			return func(args []string) error { return runBaseline(f, args) }

@@ -6,7 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	flag "github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -28,6 +30,8 @@ type gateFlags struct {
 	format            string
 	output            string
 	sarifFile         string
+	jsonFile          string
+	pathPrefix        string
 	sarifCategory     string
 	sarifIncludeKnown bool
 	failOn            string
@@ -47,6 +51,8 @@ func (g *gateFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.format, "format", "text", "output format: text, json, sarif or github")
 	fs.StringVarP(&g.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	fs.StringVar(&g.sarifFile, "sarif", "", "also write SARIF to `FILE`")
+	fs.StringVar(&g.jsonFile, "json", "", "also write the JSON report to `FILE`")
+	fs.StringVar(&g.pathPrefix, "path-prefix", "", "put `DIR/` before every file path in the reports, e.g. the scan root's place in the repository")
 	fs.StringVar(&g.sarifCategory, "sarif-category", sarif.DefaultCategory, "SARIF automationDetails.id (the code scanning category)")
 	fs.BoolVar(&g.sarifIncludeKnown, "sarif-include-known", false, "put known findings in the SARIF too, as suppressed")
 	fs.StringVar(&g.failOn, "fail-on", "warn", "lowest severity of a new config finding that fails the gate: critical, warn or info (new secrets always fail)")
@@ -103,7 +109,37 @@ func (g *gateFlags) validate() error {
 	if _, ok := scan.ParseSeverity(g.failOn); !ok {
 		return usageErr("unknown --fail-on %q (want critical, warn or info)", g.failOn)
 	}
+	if p := g.pathPrefix; p != "" {
+		clean := path.Clean(filepath.ToSlash(p))
+		if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+			return usageErr("--path-prefix %q: want a relative path inside the repository", p)
+		}
+	}
 	return nil
+}
+
+// prefixed returns findings and skipped files with --path-prefix put before
+// their paths: a scan root below the repository root reports paths relative
+// to itself, while annotations and code scanning resolve them from the
+// repository root. Classification against the baseline is already done, on
+// the unprefixed paths the baseline records.
+func (g *gateFlags) prefixed(res *scan.Result) *scan.Result {
+	prefix := path.Clean(filepath.ToSlash(g.pathPrefix))
+	if g.pathPrefix == "" || prefix == "." {
+		return res
+	}
+	out := *res
+	out.Findings = make([]scan.Finding, len(res.Findings))
+	for i, f := range res.Findings {
+		f.File = path.Join(prefix, f.File)
+		out.Findings[i] = f
+	}
+	out.Skipped = make([]scan.Skipped, len(res.Skipped))
+	for i, s := range res.Skipped {
+		s.File = path.Join(prefix, s.File)
+		out.Skipped[i] = s
+	}
+	return &out
 }
 
 // loadBaseline reads the baseline: the named file, which must exist, or
@@ -183,8 +219,16 @@ func verdict(findings []scan.Finding, failOn scan.Severity) int {
 // render writes the report in the chosen format, and the SARIF file too
 // when asked.
 func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Summary) error {
+	res = g.prefixed(res)
 	if g.sarifFile != "" {
 		if err := writeFile(g.sarifFile, func(w io.Writer) error { return writeSARIF(w, g, rules, res.Findings) }); err != nil {
+			return err
+		}
+	}
+	if g.jsonFile != "" {
+		if err := writeFile(g.jsonFile, func(w io.Writer) error {
+			return report.WriteJSON(w, toolVersion(), res.Findings, res.Skipped, sum)
+		}); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	flag "github.com/spf13/pflag"
 
@@ -54,7 +55,7 @@ usage error, a bad baseline or config, or any other error.`,
 			f := &scanFlags{}
 			f.register(fs)
 			fs.BoolVar(&f.mode.staged, "staged", false, "scan what is staged for commit (the git index), not the work tree")
-			fs.StringVar(&f.mode.since, "since", "", "scan the lines every commit in `REV`..HEAD adds (first parent), e.g. a pull request's base")
+			fs.StringVar(&f.mode.since, "since", "", "scan the lines every commit in `REV`..HEAD adds (first parent), e.g. a pull request's base; REV..TIP ends at TIP instead of HEAD")
 			fs.StringVar(&f.shard, "shard", "", "scan only share `K/N` of the files (stable partition by path), for a CI matrix of N jobs")
 			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
 			_ = fs.MarkHidden("engine")
@@ -204,8 +205,13 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 			return read(t)
 		}
 	case mode.since != "":
+		since, tip, err := parseRange(mode.since)
+		if err != nil {
+			return nil, nil, err
+		}
 		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
-			Root: root, Since: mode.since, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
+			Root: root, Since: since, Head: tip, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
+			Shard: mode.shard,
 		})
 		if err != nil {
 			return nil, nil, errorf("%v", err)
@@ -245,6 +251,25 @@ func lintChanged(ctx context.Context, root string, changed func(string) bool) (*
 		req.Files = append(req.Files, t.Rel)
 	}
 	return req, nil
+}
+
+// parseRange splits --since REV or REV..TIP. A pull request checked out
+// as GitHub's merge commit has the base as its first parent, so HEAD's
+// first-parent history holds only the merge: the pull request's own
+// commits (a secret added in one and removed in the next) are reached by
+// ending the range at the pull request's head commit instead.
+func parseRange(s string) (since, tip string, err error) {
+	if strings.Contains(s, "...") {
+		return "", "", usageErr("--since %q: want REV or REV..TIP (the symmetric difference ... is not supported)", s)
+	}
+	since, tip, ok := strings.Cut(s, "..")
+	if !ok {
+		return s, "HEAD", nil
+	}
+	if since == "" || tip == "" {
+		return "", "", usageErr("--since %q: want REV or REV..TIP, both sides named", s)
+	}
+	return since, tip, nil
 }
 
 // parseShard reads K/N.
