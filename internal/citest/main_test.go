@@ -1,0 +1,138 @@
+package citest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The tests run the real binary, built once, as CI and people do.
+var binary string
+
+// repoRoot is this checkout: the action's path and the hook repository.
+var repoRoot string
+
+func TestMain(m *testing.M) {
+	_, file, _, _ := runtime.Caller(0)
+	repoRoot = filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	dir, err := os.MkdirTemp("", "clawgate-citest")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "clawgate")
+	build := exec.Command("go", "build", "-o", binary, "./cmd/clawgate")
+	build.Dir = repoRoot
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building clawgate: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// needTool skips a test whose tool is missing, or fails it when
+// CLAWGATE_REQUIRE_TOOLS is set (scripts/test installs them all and sets
+// it, so in CI a missing tool is an error, never a silent skip).
+func needTool(t *testing.T, name, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s is not installed (%s; ./scripts/test installs it)", name, install)
+	if os.Getenv("CLAWGATE_REQUIRE_TOOLS") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// run runs a command in dir and returns what it printed and its exit code.
+func run(t *testing.T, dir string, env []string, name string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1", "GIT_CONFIG_GLOBAL=/dev/null"), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// clawgate runs the binary in dir.
+func clawgate(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	return run(t, dir, nil, binary, args...)
+}
+
+// finding is the part of a JSON finding the tests look at.
+type finding struct {
+	Kind   string `json:"kind"`
+	Rule   string `json:"rule"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Commit string `json:"commit"`
+	Status string `json:"status"`
+	Masked string `json:"masked"`
+}
+
+func (f finding) String() string {
+	return fmt.Sprintf("%s:%d %s %s %s", f.File, f.Line, f.Rule, f.Status, f.Commit)
+}
+
+type jsonReport struct {
+	Findings []finding `json:"findings"`
+	Summary  struct {
+		New, Known, Failing int
+	} `json:"summary"`
+}
+
+// scanJSON runs clawgate scan --format json and decodes the report; exit
+// codes 0 and 1 both carry one.
+func scanJSON(t *testing.T, dir string, args ...string) (jsonReport, result) {
+	t.Helper()
+	res := clawgate(t, dir, append([]string{"scan", "--format", "json"}, args...)...)
+	var rep jsonReport
+	if res.code > 1 {
+		t.Fatalf("scan %v: %s", args, res)
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatalf("scan %v: %v\n%s", args, err, res)
+	}
+	return rep, res
+}
+
+// noSecret fails when a planted secret, or its first 8 characters, shows
+// up in any of the texts.
+func noSecret(t *testing.T, secrets []string, texts ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		for _, text := range texts {
+			if strings.Contains(text, s[:8]) {
+				t.Fatalf("a planted secret's first 8 characters leaked:\n%s", text)
+			}
+		}
+	}
+}
