@@ -136,3 +136,48 @@ func noSecret(t *testing.T, secrets []string, texts ...string) {
 		}
 	}
 }
+
+// snapshot copies this checkout's work tree as it is now (tracked files and
+// the untracked ones git does not ignore, uncommitted changes included) to
+// a new directory without .git, so tests exercise the current code.
+func snapshot(t *testing.T) string {
+	t.Helper()
+	list := run(t, repoRoot, nil, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	if list.code != 0 {
+		t.Fatalf("git ls-files: %s", list)
+	}
+	dir := t.TempDir()
+	for _, name := range strings.Split(list.stdout, "\x00") {
+		if name == "" {
+			continue
+		}
+		src, dst := filepath.Join(repoRoot, name), filepath.Join(dir, name)
+		st, err := os.Lstat(src)
+		if os.IsNotExist(err) {
+			continue // deleted in the work tree
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, dst); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, st.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
