@@ -380,11 +380,11 @@ func TestExpressions(t *testing.T) {
 	// if: without a status function also needs success().
 	ctx.failed = true
 	for cond, want := range map[string]bool{
-		"inputs.upload-sarif == 'true'":                         false,
-		"${{ !cancelled() && inputs.upload-sarif == 'true' }}":  true,
-		"${{ always() }}":                                       true,
-		"failure()":                                             true,
-		"success()":                                             false,
+		"inputs.upload-sarif == 'true'":                        false,
+		"${{ !cancelled() && inputs.upload-sarif == 'true' }}": true,
+		"${{ always() }}":                                      true,
+		"failure()":                                            true,
+		"success()":                                            false,
 		"${{ !cancelled() && inputs.upload-sarif == 'false' }}": false,
 	} {
 		got, err := evalIf(cond, ctx)

@@ -257,7 +257,9 @@ func TestShardUnion(t *testing.T) {
 	r.Write("team/ops.coderclaw.json", "{ gateway: { bind: 'lan' } }\n")
 	r.Commit("files")
 
-	key := func(f finding) string { return fmt.Sprintf("%s:%d:%s:%s:%s", f.File, f.Line, f.Rule, f.Status, f.Commit) }
+	key := func(f finding) string {
+		return fmt.Sprintf("%s:%d:%s:%s:%s", f.File, f.Line, f.Rule, f.Status, f.Commit)
+	}
 	for _, mode := range [][]string{nil, {"--since", base}} {
 		whole, _ := scanJSON(t, r.Dir, mode...)
 		var want []string
