@@ -26,6 +26,7 @@ func newFindings(rep jsonReport) []finding {
 // and removed in HEAD~1 stays in history, so --since HEAD~3 reports it, with
 // its commit, while a scan of the tree is clean. Baselined, it is known.
 func TestSinceAddThenRemove(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	tok := testrepo.GitHubToken(101)
 	r.Write("README.md", "# app\n")
@@ -82,6 +83,7 @@ func TestSinceAddThenRemove(t *testing.T) {
 // pure rename reports nothing, and a rename with one new line reports that
 // line at the new path.
 func TestSinceRename(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	old, added := testrepo.Secrets(111)["stripe"], testrepo.Secrets(112)["gitlab"]
 	var cfg strings.Builder
@@ -118,6 +120,7 @@ func TestSinceRename(t *testing.T) {
 // the net change it brought. Ending the range at the merged branch's tip
 // (REV..TIP) scans that branch's own commits instead.
 func TestSinceMergeFirstParent(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	s := testrepo.Secrets(121)
 	r.Write("README.md", "# app\n")
@@ -160,6 +163,7 @@ func TestSinceMergeFirstParent(t *testing.T) {
 // out as they are; a binary file in the range (skipped, as tree scans skip
 // binaries) does not upset the files after it.
 func TestSincePathsAndBinary(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	s := testrepo.Secrets(131)
 	r.Write("README.md", "# app\n")
@@ -188,6 +192,7 @@ func TestSincePathsAndBinary(t *testing.T) {
 // TestSinceShallowClone: a clone without the history --since needs gets a
 // message saying how to fetch it, not a git error.
 func TestSinceShallowClone(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	for i := 0; i < 4; i++ {
 		r.Write("n.txt", fmt.Sprint(i))
@@ -213,6 +218,7 @@ func TestSinceShallowClone(t *testing.T) {
 // TestStagedReadsTheIndex: --staged judges what the commit will hold, not
 // the work tree, for secrets and configs alike.
 func TestStagedReadsTheIndex(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	tok := testrepo.GitHubToken(141)
 	r.Write("README.md", "# app\n")
@@ -242,6 +248,7 @@ func TestStagedReadsTheIndex(t *testing.T) {
 // unsharded scan reports, each finding once, for the tree (secrets and
 // config findings) and for a commit range.
 func TestShardUnion(t *testing.T) {
+	t.Parallel()
 	r := testrepo.New(t)
 	r.Write("README.md", "# app\n")
 	base := r.Commit("base")
