@@ -155,9 +155,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	read := opts.Read
-	if read == nil {
-		read = func(t Target) ([]byte, error) { return readCapped(t.Abs, maxSize) }
-	}
 
 	var (
 		mu     sync.Mutex
@@ -170,13 +167,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	)
 	worker := func() {
 		defer wg.Done()
+		// Each worker reads into one buffer it reuses: nothing a finding
+		// keeps points into a file's bytes (findings hold hashes and
+		// masks), so the buffer is free again once a file is done.
+		var buf []byte
+		readFile := read
+		if readFile == nil {
+			readFile = func(t Target) ([]byte, error) {
+				b, err := readCapped(t.Abs, maxSize, buf)
+				if err == nil && cap(b) <= maxReuse {
+					buf = b[:0]
+				}
+				return b, err
+			}
+		}
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= total || ctx.Err() != nil {
 				return
 			}
 			t := targets[i]
-			fs, skip, bin, n, err := scanTarget(ctx, t, read, maxSize, rules, det, opts.Exclude)
+			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.Exclude)
 			mu.Lock()
 			if err != nil && runErr == nil {
 				runErr = err
@@ -240,7 +251,11 @@ type errTooLarge struct{ size int64 }
 
 func (e errTooLarge) Error() string { return fmt.Sprintf("larger than the %d byte cap", e.size) }
 
-func readCapped(path string, maxSize int64) ([]byte, error) {
+// maxReuse caps the read buffer a worker keeps between files.
+const maxReuse = 4 << 20
+
+// readCapped reads a file, reusing buf's memory when it is large enough.
+func readCapped(path string, maxSize int64, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -253,11 +268,32 @@ func readCapped(path string, maxSize int64) ([]byte, error) {
 	if maxSize > 0 && st.Size() > maxSize {
 		return nil, errTooLarge{st.Size()}
 	}
+	// Read in one allocation of the stat'ed size; a file that grows
+	// meanwhile is read on, up to one byte past the cap.
+	limit := int64(-1)
 	if maxSize > 0 {
-		// The file may grow between stat and read.
-		return io.ReadAll(io.LimitReader(f, maxSize+1))
+		limit = maxSize + 1
 	}
-	return io.ReadAll(f)
+	if need := int(st.Size()) + 1; cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	buf = buf[:0]
+	for {
+		if limit >= 0 && int64(len(buf)) >= limit {
+			return buf, nil
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // scanTarget reads and scans one file. A file that cannot be read is
