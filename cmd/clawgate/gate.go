@@ -39,6 +39,8 @@ type gateFlags struct {
 	coderclawGlobs    []string
 	failOnUnaudited   bool
 	failOnSecret      bool
+	// onProgress receives scan progress (set by the scan command).
+	onProgress func(done, total int)
 }
 
 func (g *gateFlags) register(fs *flag.FlagSet) {

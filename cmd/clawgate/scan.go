@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
+
+	"golang.org/x/term"
 
 	flag "github.com/spf13/pflag"
 
@@ -18,6 +21,7 @@ type scanFlags struct {
 	gateFlags
 	mode       scanMode
 	shard      string
+	progress   bool
 	engine     string
 	cpuProfile string
 }
@@ -55,6 +59,7 @@ usage error, a bad baseline or config, or any other error.`,
 			f.register(fs)
 			fs.BoolVar(&f.mode.staged, "staged", false, "scan what is staged for commit (the git index), not the work tree")
 			fs.StringVar(&f.mode.since, "since", "", "scan the lines every commit in `REV`..HEAD adds (first parent), e.g. a pull request's base")
+			fs.BoolVar(&f.progress, "progress", false, "show a progress line on stderr even when it is not a terminal (it shows on a terminal for scans longer than 2s)")
 			fs.StringVar(&f.shard, "shard", "", "scan only share `K/N` of the files (stable partition by path), for a CI matrix of N jobs")
 			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
 			_ = fs.MarkHidden("engine")
@@ -89,6 +94,11 @@ func runScan(f *scanFlags, args []string) error {
 		defer stop()
 	}
 	root := scanRoot(args)
+	if f.progress || term.IsTerminal(int(os.Stderr.Fd())) {
+		p := startProgress(os.Stderr, 2*time.Second)
+		defer p.stop()
+		f.gateFlags.onProgress = p.update
+	}
 	g, err := runGate(&f.gateFlags, root, args, f.engine, f.mode)
 	if err != nil {
 		return err
@@ -178,6 +188,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 		Workers:     g.workers,
 		Configs:     coderclaw.Linter{Globs: g.coderclawGlobs},
 		Shard:       mode.shard,
+		Progress:    g.onProgress,
 	}
 	var history *scan.Result
 	switch {
