@@ -231,7 +231,11 @@ func writeSARIF(w io.Writer, g *gateFlags, rules *secrets.Rules, findings []scan
 			meta[f.Rule] = sarif.SecretRule(f.Rule, desc)
 		case scan.KindConfig:
 			if c := coderclaw.Lookup(f.Rule); c != nil {
-				meta[f.Rule] = sarif.ConfigRule(f.Rule, c.Title, c.Doc, c.Remediation, c.Severity)
+				r := sarif.ConfigRule(f.Rule, c.Title, c.Doc, c.Remediation, c.Severity)
+				// The docs have one section per check, "channels.<ch>.dm.open"
+				// for every channel's concrete id.
+				r.HelpURI = sarif.DocsURL + "checks.md#" + sarif.Anchor(c.ID)
+				meta[f.Rule] = r
 			}
 		}
 	}
