@@ -21,14 +21,13 @@ type TextOptions struct {
 
 // acceptHints tell a developer whose commit was refused what to do when a
 // finding is not a real secret.
-const acceptHints = `To accept a finding that is not a real secret:
+const acceptHints = `To accept a finding on purpose:
   - record it in the baseline:  clawgate baseline   (then commit .secrets.baseline)
-  - label it in the baseline:   clawgate audit
-  - mark it where it stands:    end the line with a "pragma: allowlist secret" comment
-    (or "# pragma: allowlist nextline secret" on the line above; for a config
-    finding, "// clawgate:ignore CHECKID reason")
-  - for a secret that stays in history: rotate it, then add its fingerprint
-    (commit:file:rule:line) to .gitleaksignore
+  - label a secret's entry:     clawgate audit
+  - mark it where it stands:    a secret: end its line with a "pragma: allowlist secret" comment,
+                                or put "pragma: allowlist nextline secret" alone on the line above;
+                                a config setting: "// clawgate:ignore CHECKID reason"
+  - a secret only in history:   rotate it, then add commit:file:rule:line to .gitleaksignore
 `
 
 const (

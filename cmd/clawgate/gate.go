@@ -256,9 +256,25 @@ func colorful(f *os.File) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// writeFile writes a report file atomically enough for CI: to a temp file
-// beside it, renamed into place.
+// writeFile writes a report file atomically: to a temp file beside it,
+// renamed into place. A path that exists and is not a regular file
+// (/dev/null, /dev/stderr, a pipe) is written to directly: renaming over
+// it would replace the device.
 func writeFile(path string, write func(io.Writer) error) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
