@@ -54,6 +54,7 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 			shown = append(shown, f)
 		}
 	}
+	scan.SortFindings(shown)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	file := "\x00"
 	for i := range shown {
@@ -79,7 +80,7 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 		}
 		detail := f.Message
 		if f.Kind == scan.KindSecret {
-			detail = f.Masked
+			detail = maskedValue(f)
 			if f.Type != "" && f.Type != f.Rule {
 				detail += "  (" + f.Type + ")"
 			}
