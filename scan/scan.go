@@ -83,7 +83,7 @@ type Options struct {
 	MaxFileSize int64
 	// Rules are the gitleaks rules; nil means the defaults.
 	Rules *secrets.Rules
-	// Detector overrides the detection engine (tests compare engines).
+	// Detector is the detection engine; nil means the fast one.
 	Detector secrets.Detector
 	// Exclude filters findings by file, line and secret.
 	Exclude Excluder
@@ -144,7 +144,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	det := opts.Detector
 	if det == nil {
-		det = secrets.NewReference(rules)
+		det = secrets.NewFast(rules)
 	}
 	maxSize := opts.MaxFileSize
 	if maxSize == 0 {
