@@ -528,7 +528,7 @@ func writeReport(w io.Writer, format string, rows []baseline.ReportRow) error {
 		case r.Line != nil:
 			where += fmt.Sprintf(":%d", *r.Line)
 		case r.RecordedLine != nil:
-			where += fmt.Sprintf(":%d", *r.RecordedLine)
+			where += fmt.Sprintf(":%d (recorded)", *r.RecordedLine)
 		}
 		secret := "- (" + r.Missing + ")"
 		if r.Secret != nil {
