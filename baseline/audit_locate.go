@@ -115,11 +115,14 @@ func (l *Locator) init() {
 }
 
 // path is where the entry's file is on disk.
-func (l *Locator) path(name string) string {
-	if filepath.IsAbs(name) {
-		return name
+// A committed baseline decides which files are read and shown, so a name
+// that leaves Root (absolute, or through "..") is refused: ok is false.
+func (l *Locator) path(name string) (path string, ok bool) {
+	rel := filepath.FromSlash(NormalizePath(name))
+	if filepath.IsAbs(rel) || strings.HasPrefix(name, "/") || !filepath.IsLocal(rel) {
+		return "", false
 	}
-	return filepath.Join(l.Root, filepath.FromSlash(NormalizePath(name)))
+	return filepath.Join(l.Root, rel), true
 }
 
 // file returns the cached file, reading it on first use.
@@ -132,7 +135,11 @@ func (l *Locator) file(name string) *locFile {
 		l.files[name] = f
 		f.mu.Lock()
 		l.mu.Unlock()
-		f.load(l.path(name), l.maxSize())
+		if p, ok := l.path(name); ok {
+			f.load(p, l.maxSize())
+		} else {
+			f.reason = "the path leaves the root directory; not read"
+		}
 		f.mu.Unlock()
 		return f
 	}

@@ -372,6 +372,8 @@ func TestLocate(t *testing.T) {
 		{"file gone", entry("nope.py", "Secret Keyword", keyword, 1), 0, "", "", "the file is gone", false},
 		{"binary", entry("bin.dat", "NPM tokens", s["npm"], 1), 0, "", "", "binary file", false},
 		{"bad hash", &Entry{Filename: "ds.py", HashedSecret: "xyz"}, 0, "", "", "not a SHA-1", false},
+		{"outside the root", entry("../"+filepath.Base(loc.Root)+"/ds.py", "Secret Keyword", keyword, 1), 0, "", "", "leaves the root", false},
+		{"absolute", entry(filepath.Join(loc.Root, "ds.py"), "Secret Keyword", keyword, 1), 0, "", "", "leaves the root", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := loc.Locate(ctx, tc.e)

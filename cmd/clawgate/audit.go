@@ -277,12 +277,17 @@ func runWalk(f *auditFlags, path string, data []byte, bl *baseline.File, loc *ba
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	go func() {
-		if _, ok := <-sigs; !ok {
+		sig, ok := <-sigs
+		if !ok {
 			return
 		}
 		w.mu.Lock()
 		fmt.Fprintf(out, "\nInterrupted. Every answer so far is saved in %s.\n", path)
-		os.Exit(130)
+		code := 130
+		if n, ok := sig.(syscall.Signal); ok {
+			code = 128 + int(n)
+		}
+		os.Exit(code)
 	}()
 
 	return w.run(s)
@@ -444,7 +449,8 @@ func (w *walk) screen(ctx context.Context, s *baseline.Session, e *baseline.Entr
 			b.WriteString(p.Text)
 			col += n
 		}
-		fmt.Fprintf(w.out, "%s %*d | %s\n", mark, digits, l.Number, b.String())
+		// No trailing blank after the bar on an empty line.
+		fmt.Fprintln(w.out, strings.TrimRight(fmt.Sprintf("%s %*d | %s", mark, digits, l.Number, b.String()), " "))
 		if at >= 0 && !w.color {
 			fmt.Fprintf(w.out, "  %*s   %s%s\n", digits, "", strings.Repeat(" ", at), strings.Repeat("^", max(1, width)))
 		}
