@@ -135,14 +135,3 @@ func (s *Session) Entries() []*Entry {
 	}
 	return out
 }
-
-// Changed counts the entries whose label this session changed.
-func (s *Session) Changed() int {
-	n := 0
-	for i, orig := range s.before {
-		if LabelOf(&Entry{IsSecret: orig}) != LabelOf(&s.file.Results[i]) {
-			n++
-		}
-	}
-	return n
-}

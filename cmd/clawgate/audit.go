@@ -85,7 +85,7 @@ baseline or any other error.`,
 			f := &auditFlags{}
 			fs.BoolVar(&f.all, "all", false, "walk every entry, labelled ones too")
 			fs.BoolVar(&f.mask, "mask", false, "mask the secret on the terminal too")
-			fs.StringVar(&f.mark, "mark", "", "label the selected entries without prompts: false-positive, secret or unlabelled")
+			fs.StringVar(&f.mark, "mark", "", "label the selected entries without prompts; `LABEL` is false-positive, secret or unlabelled")
 			fs.StringArrayVar(&f.sel.Files, "file", nil, "select entries whose file matches `GLOB` ('**' spans directories; a glob without '/' matches the base name anywhere; repeatable)")
 			fs.StringArrayVar(&f.sel.Types, "type", nil, "select entries of type `T`, e.g. \"AWS Access Key\" (repeatable)")
 			fs.StringArrayVar(&f.sel.Hashes, "hash", nil, "select entries whose hashed_secret is `H` or starts with it (repeatable)")
@@ -93,7 +93,7 @@ baseline or any other error.`,
 			fs.BoolVar(&f.stats, "stats", false, "print the labels per type")
 			fs.StringVar(&f.format, "format", "text", "--report/--stats output: text or json")
 			fs.BoolVar(&f.unmask, "unmask", false, "show the secrets in --report unmasked")
-			fs.StringVar(&f.root, "root", "", "directory the baseline's filenames are relative to (default: the baseline's directory)")
+			fs.StringVar(&f.root, "root", "", "the baseline's filenames are relative to `DIR` (default: the baseline's directory)")
 			fs.StringVar(&f.gitleaksConfig, "gitleaks-config", "", "gitleaks config `FILE` (default: .gitleaks.toml in --root, else the default rules)")
 			return func(args []string) error { return runAudit(f, args, fs) }
 		},
@@ -184,15 +184,21 @@ func runAudit(f *auditFlags, args []string, fs *flag.FlagSet) error {
 // readBaseline reads and parses the baseline; errors name the file (and
 // the position, for a broken one).
 func readBaseline(path string, isDefault bool) ([]byte, *baseline.File, error) {
-	bl, err := baseline.Read(path)
+	// One read: the bytes kept to reproduce the file are the ones parsed.
+	data, err := os.ReadFile(path)
+	var bl *baseline.File
+	if err != nil {
+		// Read's error names the file and says why.
+		if _, rerr := baseline.Read(path); rerr != nil {
+			err = rerr
+		}
+	} else {
+		bl, err = baseline.Parse(path, data)
+	}
 	if err != nil {
 		if isDefault && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, errorf("%v (create one with 'clawgate baseline', or name it: clawgate audit FILE)", err)
 		}
-		return nil, nil, errorf("%v", err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
 	return data, bl, nil
@@ -200,9 +206,12 @@ func readBaseline(path string, isDefault bool) ([]byte, *baseline.File, error) {
 
 func runMark(f *auditFlags, path string, data []byte, bl *baseline.File) error {
 	label, _ := baseline.ParseLabel(f.mark)
-	opts, _ := baseline.WriteOptionsFor(bl, data)
+	opts, exact := baseline.WriteOptionsFor(bl, data)
 	matched, changed := bl.Mark(f.sel, label)
 	if changed > 0 {
+		if !exact {
+			layoutNote(path)
+		}
 		if err := baseline.WriteFile(path, bl, opts); err != nil {
 			return errorf("%v", err)
 		}
@@ -215,6 +224,12 @@ func runMark(f *auditFlags, path string, data []byte, bl *baseline.File) error {
 			changed, plural(changed, "entry", "entries"), label, matched, matched-changed, plural(matched-changed, "was", "were"), path)
 	}
 	return nil
+}
+
+// layoutNote warns that labelling rewrites more than the labels, because
+// the file is not in the layout Marshal reproduces.
+func layoutNote(path string) {
+	fmt.Fprintf(os.Stderr, "note: %s is not in the layout clawgate writes (an old detect-secrets layout, duplicates or hand formatting); labelling rewrites it in the detect-secrets 1.x layout, entries and labels kept.\n", path)
 }
 
 // walk is one interactive audit: the screen, the prompts, the answers.
@@ -249,7 +264,7 @@ func runWalk(f *auditFlags, path string, data []byte, bl *baseline.File, loc *ba
 		return nil
 	}
 	if _, exact := baseline.WriteOptionsFor(bl, data); !exact {
-		fmt.Fprintf(os.Stderr, "note: %s is not in the layout clawgate writes (an old detect-secrets layout, duplicates or hand formatting); the first answer rewrites it in the detect-secrets 1.x layout, entries and labels kept.\n", path)
+		layoutNote(path)
 	}
 	tty := term.IsTerminal(int(out.Fd()))
 	w := &walk{
