@@ -114,9 +114,9 @@ func (l *Locator) init() {
 	})
 }
 
-// path is where the entry's file is on disk.
-// A committed baseline decides which files are read and shown, so a name
-// that leaves Root (absolute, or through "..") is refused: ok is false.
+// path is where the entry's file is on disk. A committed baseline decides
+// which files are read and shown, so a name that leaves Root (absolute, or
+// through "..") is refused: ok is false.
 func (l *Locator) path(name string) (path string, ok bool) {
 	rel := filepath.FromSlash(NormalizePath(name))
 	if filepath.IsAbs(rel) || strings.HasPrefix(name, "/") || !filepath.IsLocal(rel) {

@@ -178,7 +178,8 @@ func TestAuditBackAndSkip(t *testing.T) {
 // line; one that is gone is said to be, and only s, b and q are offered.
 func TestAuditMovedAndGone(t *testing.T) {
 	r, s := auditRepo(t, 72)
-	r.Write("config.env", "# moved\n\n\nREGION=eu\nAWS_ACCESS_KEY_ID="+s["aws"]+"\n")
+	// The GitHub token is a context line now: masked too.
+	r.Write("config.env", "# moved\nGH="+s["github"]+"\n\nREGION=eu\nAWS_ACCESS_KEY_ID="+s["aws"]+"\n")
 	r.Write("deploy.sh", "# deploy\nexport STRIPE_KEY=$(vault read stripe)\n")
 	res := clawgateIn(t, r.Dir, "s\ny\ny\nn\ns\n", "audit")
 	if res.code != 0 {
@@ -186,6 +187,7 @@ func TestAuditMovedAndGone(t *testing.T) {
 	}
 	for _, want := range []string{
 		"File:  config.env\nLine:  5 (recorded as line 2)\n",
+		"  2 | GH=ghp_*****\n",
 		"> 5 | AWS_ACCESS_KEY_ID=AKIA*****\n",
 		"File:  deploy.sh\nLine:  2 (recorded)\nType:  Stripe Access Key\n",
 		"The secret is gone: no string in the file has this hash.",
@@ -199,12 +201,13 @@ func TestAuditMovedAndGone(t *testing.T) {
 	noSecrets(t, planted(s), res.stdout, res.stderr)
 	wantLabels(t, r.Dir, U, FP, U)
 
-	// A slim baseline has no line numbers: secrets are found by hash.
+	// A slim baseline has no line numbers: secrets are found by hash. (It
+	// now also holds the token in config.env.)
 	if b := clawgate(t, r.Dir, "baseline", "--slim"); b.code != 0 {
 		t.Fatalf("slim: %s", b)
 	}
 	res = clawgateIn(t, r.Dir, "q\n", "audit")
-	if res.code != 0 || !strings.Contains(res.stdout, "entry 1 of 1\nFile:  app.py\nLine:  6\n") {
+	if res.code != 0 || !strings.Contains(res.stdout, "entry 1 of 2\nFile:  app.py\nLine:  6\n") {
 		t.Fatalf("slim baseline: %s", res)
 	}
 }
