@@ -3,6 +3,7 @@ module github.com/coderclaw/clawgate
 go 1.26.0
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/h2non/filetype v1.1.3
 	github.com/owenrumney/go-sarif/v2 v2.3.3
 	github.com/rs/zerolog v1.35.1
@@ -10,6 +11,7 @@ require (
 	github.com/spf13/viper v1.21.0
 	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
 	github.com/zricethezav/gitleaks/v8 v8.30.1
+	golang.org/x/term v0.48.0
 )
 
 require (
@@ -70,6 +72,5 @@ require (
 	golang.org/x/exp v0.0.0-20250218142911-aa4b98e5adaa // indirect
 	golang.org/x/sync v0.16.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 )
