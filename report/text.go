@@ -17,6 +17,20 @@ type TextOptions struct {
 	Color bool
 	// Hints ends a failing report with the ways to accept a finding.
 	Hints bool
+	// GroupByEngine lists findings under one heading per engine, so that
+	// with detect-secrets' plugins on, what only the gitleaks rules find
+	// stands apart.
+	GroupByEngine bool
+}
+
+// engineGroups are the headings of GroupByEngine, in order.
+var engineGroups = []struct {
+	title   string
+	engines []string
+}{
+	{"detect-secrets plugins", []string{scan.EngineDetectSecrets, scan.EngineBoth}},
+	{"gitleaks rules only (no detect-secrets plugin finds these)", []string{scan.EngineGitleaks}},
+	{"CoderClaw config", []string{"coderclaw"}},
 }
 
 // acceptHints tell a developer whose commit was refused what to do when a
@@ -55,6 +69,35 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 		}
 	}
 	scan.SortFindings(shown)
+	if opts.GroupByEngine {
+		first := true
+		for _, g := range engineGroups {
+			var part []scan.Finding
+			for _, f := range shown {
+				for _, e := range g.engines {
+					if f.Engine == e {
+						part = append(part, f)
+					}
+				}
+			}
+			if len(part) == 0 {
+				continue
+			}
+			if !first {
+				fmt.Fprintln(w)
+			}
+			first = false
+			fmt.Fprintf(w, "%s (%d)\n\n", paint(bold, "== "+g.title), len(part))
+			writeFiles(w, part, paint)
+		}
+	} else {
+		writeFiles(w, shown, paint)
+	}
+	return writeFooter(w, shown, skipped, sum, opts, paint)
+}
+
+// writeFiles lists findings grouped by file.
+func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	file := "\x00"
 	for i := range shown {
@@ -97,6 +140,10 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 	if len(shown) > 0 {
 		fmt.Fprintln(w)
 	}
+}
+
+// writeFooter prints skipped files, the closing counts and the hints.
+func writeFooter(w io.Writer, shown []scan.Finding, skipped []scan.Skipped, sum Summary, opts TextOptions, paint func(code, s string) string) error {
 	for _, s := range skipped {
 		reason := s.Reason
 		if s.Size > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/gitleaks/go-gitdiff/gitdiff"
 	"github.com/zricethezav/gitleaks/v8/sources"
 
+	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
@@ -143,6 +144,9 @@ type HistoryOptions struct {
 	Detector secrets.Detector
 	Exclude  Excluder
 	Workers  int
+	// DetectSecrets, when set, runs detect-secrets' plugins on the added
+	// lines too.
+	DetectSecrets *detectsecrets.Scanner
 }
 
 // ShallowError says the history needed is not in this clone.
@@ -282,6 +286,13 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 		f := secretFinding(path, m)
 		f.Commit = commit
 		out = append(out, f)
+	}
+	if opts.DetectSecrets != nil {
+		ds := detectSecretsAt(opts.DetectSecrets, path, content, lines, opts.Exclude, frag.StartLine)
+		for i := range ds {
+			ds[i].Commit = commit
+		}
+		out = mergeDetectSecrets(out, ds)
 	}
 	return out
 }

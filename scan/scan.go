@@ -16,6 +16,7 @@ import (
 
 	"github.com/h2non/filetype"
 
+	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/pragma"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
@@ -101,6 +102,9 @@ type Options struct {
 	Lint *LintRequest
 	// Shard, when N > 1, scans only this share of the targets.
 	Shard Shard
+	// DetectSecrets, when set, runs detect-secrets' plugins beside the
+	// gitleaks rules (a baseline that lists plugins_used asks for it).
+	DetectSecrets *detectsecrets.Scanner
 }
 
 // Result is what a scan found and what it could not read.
@@ -187,7 +191,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				return
 			}
 			t := targets[i]
-			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.Exclude)
+			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.DetectSecrets, opts.Exclude)
 			mu.Lock()
 			if err != nil && runErr == nil {
 				runErr = err
@@ -298,7 +302,7 @@ func readCapped(path string, maxSize int64, buf []byte) ([]byte, error) {
 
 // scanTarget reads and scans one file. A file that cannot be read is
 // reported as skipped; the scan goes on.
-func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
+func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
 	if ex != nil && ex.File(t.Rel) {
 		return nil, nil, false, 0, nil
 	}
@@ -334,6 +338,9 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 			continue
 		}
 		findings = append(findings, secretFinding(t.Rel, m))
+	}
+	if ds != nil {
+		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
 	}
 	return findings, nil, false, int64(len(content)), nil
 }

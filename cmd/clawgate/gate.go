@@ -39,6 +39,8 @@ type gateFlags struct {
 	coderclawGlobs    []string
 	failOnUnaudited   bool
 	failOnSecret      bool
+	plugins           string
+	detectSecretsCfg  string
 	// onProgress receives scan progress (set by the scan command).
 	onProgress func(done, total int)
 }
@@ -60,6 +62,8 @@ func (g *gateFlags) register(fs *flag.FlagSet) {
 	fs.Var(&g.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
 	fs.IntVar(&g.workers, "workers", 0, "files scanned at once (default: one per CPU)")
 	fs.StringArrayVar(&g.coderclawGlobs, "coderclaw-glob", nil, "also lint files matching `GLOB` as CoderClaw configs (repeatable)")
+	fs.StringVar(&g.plugins, "plugins", "", "secret engines: gitleaks, or detect-secrets to run detect-secrets' plugins beside the gitleaks rules (default: both when the baseline lists plugins_used, else gitleaks)")
+	fs.StringVar(&g.detectSecretsCfg, "detect-secrets-cfg", "", "read [exclude-files], [exclude-lines] and [exclude-secrets] patterns from `FILE` (default: "+baseline.DetectSecretsCfg+" at the scan root, when it exists)")
 	fs.BoolVar(&g.failOnUnaudited, "fail-on-unaudited", false, "also fail when the baseline holds entries nobody has labelled yet (see 'clawgate audit')")
 	fs.BoolVar(&g.failOnSecret, "fail-on-secret", false, "also fail when the baseline holds entries labelled as real secrets")
 }
@@ -105,6 +109,11 @@ func (g *gateFlags) validate() error {
 	if _, ok := scan.ParseSeverity(g.failOn); !ok {
 		return usageErr("unknown --fail-on %q (want critical, warn or info)", g.failOn)
 	}
+	switch g.plugins {
+	case "", "gitleaks", "detect-secrets":
+	default:
+		return usageErr("unknown --plugins %q (want gitleaks or detect-secrets)", g.plugins)
+	}
 	return nil
 }
 
@@ -125,8 +134,12 @@ func loadBaseline(root, named string) (*baseline.File, string, error) {
 	return f, path, nil
 }
 
-// excludes merges a baseline's regex filters with the --exclude-* flags.
-func excludes(bl *baseline.File, extra baseline.ExcludePatterns) (*baseline.Excludes, error) {
+// excludes merges a baseline's regex filters with the --exclude-* flags and
+// the patterns of .detect-secrets.cfg.
+func excludes(bl *baseline.File, extra baseline.ExcludePatterns, cfg baseline.ExcludePatterns) (*baseline.Excludes, error) {
+	extra.Files = append(append([]string(nil), extra.Files...), cfg.Files...)
+	extra.Lines = append(append([]string(nil), extra.Lines...), cfg.Lines...)
+	extra.Secrets = append(append([]string(nil), extra.Secrets...), cfg.Secrets...)
 	ex, err := baseline.NewExcludes(extra)
 	if err != nil {
 		return nil, err
@@ -185,6 +198,13 @@ func verdict(findings []scan.Finding, failOn scan.Severity) int {
 // render writes the report in the chosen format, and the SARIF file too
 // when asked.
 func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Summary) error {
+	byEngine := false
+	for i := range res.Findings {
+		if e := res.Findings[i].Engine; e == scan.EngineDetectSecrets || e == scan.EngineBoth {
+			byEngine = true
+			break
+		}
+	}
 	if g.sarifFile != "" {
 		if err := writeFile(g.sarifFile, func(w io.Writer) error { return writeSARIF(w, g, rules, res.Findings) }); err != nil {
 			return err
@@ -211,6 +231,9 @@ func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Sum
 			ShowKnown: g.showKnown,
 			Color:     g.output == "" && colorful(os.Stdout),
 			Hints:     true,
+			// With detect-secrets' plugins on, what only gitleaks finds
+			// stands apart.
+			GroupByEngine: byEngine,
 		})
 	})
 }

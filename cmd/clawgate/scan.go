@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
@@ -163,7 +164,24 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
-	ex, err := excludes(bl, g.exclude)
+	cfgPath := g.detectSecretsCfg
+	if cfgPath == "" {
+		cfgPath = filepath.Join(root, baseline.DetectSecretsCfg)
+	} else if _, err := os.Stat(cfgPath); err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	cfg, err := baseline.ReadDetectSecretsCfg(cfgPath)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	ex, err := excludes(bl, g.exclude, cfg)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	if g.plugins == "gitleaks" {
+		bl = withoutPlugins(bl)
+	}
+	ds, _, _, err := detectSecrets(bl, g.plugins)
 	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
@@ -179,16 +197,17 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	ctx := context.Background()
 	exclude := excludeBaselineFile{Excludes: ex, rel: relTo(root, blPath)}
 	opts := scan.Options{
-		Root:        root,
-		Paths:       args,
-		MaxFileSize: g.maxFileSize.bytes(),
-		Rules:       rules,
-		Detector:    det,
-		Exclude:     exclude,
-		Workers:     g.workers,
-		Configs:     coderclaw.Linter{Globs: g.coderclawGlobs},
-		Shard:       mode.shard,
-		Progress:    g.onProgress,
+		Root:          root,
+		Paths:         args,
+		MaxFileSize:   g.maxFileSize.bytes(),
+		Rules:         rules,
+		Detector:      det,
+		Exclude:       exclude,
+		Workers:       g.workers,
+		Configs:       coderclaw.Linter{Globs: g.coderclawGlobs},
+		Shard:         mode.shard,
+		Progress:      g.onProgress,
+		DetectSecrets: ds,
 	}
 	var history *scan.Result
 	switch {
@@ -217,6 +236,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	case mode.since != "":
 		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
 			Root: root, Since: mode.since, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
+			DetectSecrets: ds,
 		})
 		if err != nil {
 			return nil, nil, errorf("%v", err)
@@ -296,4 +316,15 @@ func (s *sizeFlag) Set(v string) error {
 	}
 	*s = sizeFlag(n)
 	return nil
+}
+
+// withoutPlugins hides a baseline's plugins_used from the engine choice
+// (--plugins gitleaks) without changing the baseline.
+func withoutPlugins(bl *baseline.File) *baseline.File {
+	if bl == nil {
+		return nil
+	}
+	c := *bl
+	c.Plugins = nil
+	return &c
 }
