@@ -19,8 +19,13 @@
 //     migrating them from detect-secrets types to gitleaks rules.
 //   - Excludes turns the file's regex and wordlist filters (Python regexes)
 //     into checks the scanner calls.
+//   - Audit support (audit*.go) is the data behind `clawgate audit`: which
+//     entries to walk (AuditQueue), answers written one by one (Session),
+//     bulk labels (Mark), stats and the report, and Locator, which finds an
+//     entry's secret in its file again by its hash after lines moved.
 //
-// The package does no scanning and no output formatting: findings come from
-// package scan, and what is printed is decided by the outputs. scan must
-// never import baseline.
+// The package does no output formatting: what is printed is decided by the
+// outputs. Findings come from package scan; the only scanning done here is
+// Locator's, which must look into a file to show the secret behind a hash.
+// scan must never import baseline.
 package baseline

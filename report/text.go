@@ -17,18 +17,31 @@ type TextOptions struct {
 	Color bool
 	// Hints ends a failing report with the ways to accept a finding.
 	Hints bool
+	// GroupByEngine lists findings under one heading per engine, so that
+	// with detect-secrets' plugins on, what only the gitleaks rules find
+	// stands apart.
+	GroupByEngine bool
+}
+
+// engineGroups are the headings of GroupByEngine, in order.
+var engineGroups = []struct {
+	title   string
+	engines []string
+}{
+	{"detect-secrets plugins", []string{scan.EngineDetectSecrets, scan.EngineBoth}},
+	{"gitleaks rules only (no detect-secrets plugin finds these)", []string{scan.EngineGitleaks}},
+	{"CoderClaw config", []string{"coderclaw"}},
 }
 
 // acceptHints tell a developer whose commit was refused what to do when a
 // finding is not a real secret.
-const acceptHints = `To accept a finding that is not a real secret:
+const acceptHints = `To accept a finding on purpose:
   - record it in the baseline:  clawgate baseline   (then commit .secrets.baseline)
-  - label it in the baseline:   clawgate audit
-  - mark it where it stands:    end the line with a "pragma: allowlist secret" comment
-    (or "# pragma: allowlist nextline secret" on the line above; for a config
-    finding, "// clawgate:ignore CHECKID reason")
-  - for a secret that stays in history: rotate it, then add its fingerprint
-    (commit:file:rule:line) to .gitleaksignore
+  - label a secret's entry:     clawgate audit
+  - mark it where it stands:    a secret: end its line with a "pragma: allowlist secret" comment,
+                                or put "pragma: allowlist nextline secret" alone on the line above;
+                                a config setting: "// clawgate:ignore CHECKID reason"
+  - a secret only in history:   rotate it, then add commit:file:rule:line to .gitleaksignore
 `
 
 const (
@@ -55,6 +68,36 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 			shown = append(shown, f)
 		}
 	}
+	scan.SortFindings(shown)
+	if opts.GroupByEngine {
+		first := true
+		for _, g := range engineGroups {
+			var part []scan.Finding
+			for _, f := range shown {
+				for _, e := range g.engines {
+					if f.Engine == e {
+						part = append(part, f)
+					}
+				}
+			}
+			if len(part) == 0 {
+				continue
+			}
+			if !first {
+				fmt.Fprintln(w)
+			}
+			first = false
+			fmt.Fprintf(w, "%s (%d)\n\n", paint(bold, "== "+g.title), len(part))
+			writeFiles(w, part, paint)
+		}
+	} else {
+		writeFiles(w, shown, paint)
+	}
+	return writeFooter(w, shown, skipped, sum, opts, paint)
+}
+
+// writeFiles lists findings grouped by file.
+func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	file := "\x00"
 	for i := range shown {
@@ -80,7 +123,7 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 		}
 		detail := f.Message
 		if f.Kind == scan.KindSecret {
-			detail = f.Masked
+			detail = maskedValue(f)
 			if f.Type != "" && f.Type != f.Rule {
 				detail += "  (" + f.Type + ")"
 			}
@@ -97,6 +140,10 @@ func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum
 	if len(shown) > 0 {
 		fmt.Fprintln(w)
 	}
+}
+
+// writeFooter prints skipped files, the closing counts and the hints.
+func writeFooter(w io.Writer, shown []scan.Finding, skipped []scan.Skipped, sum Summary, opts TextOptions, paint func(code, s string) string) error {
 	for _, s := range skipped {
 		reason := s.Reason
 		if s.Size > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/gitleaks/go-gitdiff/gitdiff"
 	"github.com/zricethezav/gitleaks/v8/sources"
 
+	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
@@ -148,6 +149,9 @@ type HistoryOptions struct {
 	// Shard, when N > 1, scans only the files of this share, as a tree
 	// scan does, so that N jobs of a matrix do not each report them all.
 	Shard Shard
+	// DetectSecrets, when set, runs detect-secrets' plugins on the added
+	// lines too.
+	DetectSecrets *detectsecrets.Scanner
 }
 
 // ShallowError says the history needed is not in this clone.
@@ -296,6 +300,13 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 		f := secretFinding(path, m)
 		f.Commit = commit
 		out = append(out, f)
+	}
+	if opts.DetectSecrets != nil {
+		ds := detectSecretsAt(opts.DetectSecrets, path, content, lines, opts.Exclude, frag.StartLine)
+		for i := range ds {
+			ds[i].Commit = commit
+		}
+		out = mergeDetectSecrets(out, ds)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/h2non/filetype"
 
+	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/pragma"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
@@ -83,7 +84,7 @@ type Options struct {
 	MaxFileSize int64
 	// Rules are the gitleaks rules; nil means the defaults.
 	Rules *secrets.Rules
-	// Detector overrides the detection engine (tests compare engines).
+	// Detector is the detection engine; nil means the fast one.
 	Detector secrets.Detector
 	// Exclude filters findings by file, line and secret.
 	Exclude Excluder
@@ -101,6 +102,9 @@ type Options struct {
 	Lint *LintRequest
 	// Shard, when N > 1, scans only this share of the targets.
 	Shard Shard
+	// DetectSecrets, when set, runs detect-secrets' plugins beside the
+	// gitleaks rules (a baseline that lists plugins_used asks for it).
+	DetectSecrets *detectsecrets.Scanner
 }
 
 // Result is what a scan found and what it could not read.
@@ -144,7 +148,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	det := opts.Detector
 	if det == nil {
-		det = secrets.NewReference(rules)
+		det = secrets.NewFast(rules)
 	}
 	maxSize := opts.MaxFileSize
 	if maxSize == 0 {
@@ -155,9 +159,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	read := opts.Read
-	if read == nil {
-		read = func(t Target) ([]byte, error) { return readCapped(t.Abs, maxSize) }
-	}
 
 	var (
 		mu     sync.Mutex
@@ -170,13 +171,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	)
 	worker := func() {
 		defer wg.Done()
+		// Each worker reads into one buffer it reuses: nothing a finding
+		// keeps points into a file's bytes (findings hold hashes and
+		// masks), so the buffer is free again once a file is done.
+		var buf []byte
+		readFile := read
+		if readFile == nil {
+			readFile = func(t Target) ([]byte, error) {
+				b, err := readCapped(t.Abs, maxSize, buf)
+				if err == nil && cap(b) <= maxReuse {
+					buf = b[:0]
+				}
+				return b, err
+			}
+		}
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= total || ctx.Err() != nil {
 				return
 			}
 			t := targets[i]
-			fs, skip, bin, n, err := scanTarget(ctx, t, read, maxSize, rules, det, opts.Exclude)
+			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.DetectSecrets, opts.Exclude)
 			mu.Lock()
 			if err != nil && runErr == nil {
 				runErr = err
@@ -240,7 +255,11 @@ type errTooLarge struct{ size int64 }
 
 func (e errTooLarge) Error() string { return fmt.Sprintf("larger than the %d byte cap", e.size) }
 
-func readCapped(path string, maxSize int64) ([]byte, error) {
+// maxReuse caps the read buffer a worker keeps between files.
+const maxReuse = 4 << 20
+
+// readCapped reads a file, reusing buf's memory when it is large enough.
+func readCapped(path string, maxSize int64, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -253,16 +272,37 @@ func readCapped(path string, maxSize int64) ([]byte, error) {
 	if maxSize > 0 && st.Size() > maxSize {
 		return nil, errTooLarge{st.Size()}
 	}
+	// Read in one allocation of the stat'ed size; a file that grows
+	// meanwhile is read on, up to one byte past the cap.
+	limit := int64(-1)
 	if maxSize > 0 {
-		// The file may grow between stat and read.
-		return io.ReadAll(io.LimitReader(f, maxSize+1))
+		limit = maxSize + 1
 	}
-	return io.ReadAll(f)
+	if need := int(st.Size()) + 1; cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	buf = buf[:0]
+	for {
+		if limit >= 0 && int64(len(buf)) >= limit {
+			return buf, nil
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // scanTarget reads and scans one file. A file that cannot be read is
 // reported as skipped; the scan goes on.
-func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
+func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
 	if ex != nil && ex.File(t.Rel) {
 		return nil, nil, false, 0, nil
 	}
@@ -298,6 +338,9 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 			continue
 		}
 		findings = append(findings, secretFinding(t.Rel, m))
+	}
+	if ds != nil {
+		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
 	}
 	return findings, nil, false, int64(len(content)), nil
 }

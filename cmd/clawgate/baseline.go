@@ -15,7 +15,8 @@ import (
 
 type baselineFlags struct {
 	gateFlags
-	slim bool
+	slim  bool
+	adopt bool
 }
 
 func init() {
@@ -34,6 +35,7 @@ only when something changed; on any error the old file is left untouched.`,
 		setup: func(fs *flag.FlagSet) func([]string) error {
 			f := &baselineFlags{}
 			f.register(fs)
+			fs.BoolVar(&f.adopt, "adopt", false, "take over an existing detect-secrets baseline: report what carries over, what is gone and what is new, by engine and rule, then write it")
 			fs.BoolVar(&f.slim, "slim", false, "write no generated_at and no line numbers (fewer merge conflicts); kept when the baseline is already slim")
 			for _, n := range []string{"format", "output", "sarif", "json", "path-prefix", "sarif-category", "sarif-include-known", "fail-on", "show-known"} {
 				_ = fs.MarkHidden(n)
@@ -64,10 +66,23 @@ func runBaseline(f *baselineFlags, args []string) error {
 		return errorf("%v", err)
 	}
 	ig.Apply(res.Findings)
+	var adoption *adoptReport
+	if f.adopt {
+		if old == nil {
+			return errorf("--adopt needs an existing baseline (%s not found)", path)
+		}
+		adoption = newAdoptReport(old, res.Findings)
+	}
 	next, rep := baseline.Update(old, res.Findings, now(), baseline.UpdateOptions{
 		Ignore: func(f *scan.Finding) bool { return f.KnownBy == scan.KnownByGitleaksIgnore },
 	})
 	next.RecordExcludes(f.exclude)
+	if err := recordEngines(next, old, &f.gateFlags, relTo(root, path)); err != nil {
+		return errorf("%v", err)
+	}
+	if adoption != nil {
+		adoption.print(os.Stdout, rep)
+	}
 	opts := baseline.WriteOptions{Slim: slim}
 	if old != nil {
 		// Nothing but the timestamp changed: keep the file as it is, so

@@ -43,6 +43,10 @@ type gateFlags struct {
 	coderclawGlobs    []string
 	failOnUnaudited   bool
 	failOnSecret      bool
+	plugins           string
+	detectSecretsCfg  string
+	// onProgress receives scan progress (set by the scan command).
+	onProgress func(done, total int)
 }
 
 func (g *gateFlags) register(fs *flag.FlagSet) {
@@ -64,6 +68,8 @@ func (g *gateFlags) register(fs *flag.FlagSet) {
 	fs.Var(&g.maxFileSize, "max-file-size", "skip and report files larger than `SIZE` (e.g. 10MB, 512KB; 0 = no limit)")
 	fs.IntVar(&g.workers, "workers", 0, "files scanned at once (default: one per CPU)")
 	fs.StringArrayVar(&g.coderclawGlobs, "coderclaw-glob", nil, "also lint files matching `GLOB` as CoderClaw configs (repeatable)")
+	fs.StringVar(&g.plugins, "plugins", "", "secret engines: gitleaks, or detect-secrets to run detect-secrets' plugins beside the gitleaks rules (default: both when the baseline lists plugins_used, else gitleaks)")
+	fs.StringVar(&g.detectSecretsCfg, "detect-secrets-cfg", "", "read [exclude-files], [exclude-lines] and [exclude-secrets] patterns from `FILE` (default: "+baseline.DetectSecretsCfg+" at the scan root, when it exists)")
 	fs.BoolVar(&g.failOnUnaudited, "fail-on-unaudited", false, "also fail when the baseline holds entries nobody has labelled yet (see 'clawgate audit')")
 	fs.BoolVar(&g.failOnSecret, "fail-on-secret", false, "also fail when the baseline holds entries labelled as real secrets")
 }
@@ -115,6 +121,11 @@ func (g *gateFlags) validate() error {
 			return usageErr("--path-prefix %q: want a relative path inside the repository", p)
 		}
 	}
+	switch g.plugins {
+	case "", "gitleaks", "detect-secrets":
+	default:
+		return usageErr("unknown --plugins %q (want gitleaks or detect-secrets)", g.plugins)
+	}
 	return nil
 }
 
@@ -159,8 +170,12 @@ func loadBaseline(root, named string) (*baseline.File, string, error) {
 	return f, path, nil
 }
 
-// excludes merges a baseline's regex filters with the --exclude-* flags.
-func excludes(bl *baseline.File, extra baseline.ExcludePatterns) (*baseline.Excludes, error) {
+// excludes merges a baseline's regex filters with the --exclude-* flags and
+// the patterns of .detect-secrets.cfg.
+func excludes(bl *baseline.File, extra baseline.ExcludePatterns, cfg baseline.ExcludePatterns) (*baseline.Excludes, error) {
+	extra.Files = append(append([]string(nil), extra.Files...), cfg.Files...)
+	extra.Lines = append(append([]string(nil), extra.Lines...), cfg.Lines...)
+	extra.Secrets = append(append([]string(nil), extra.Secrets...), cfg.Secrets...)
 	ex, err := baseline.NewExcludes(extra)
 	if err != nil {
 		return nil, err
@@ -220,6 +235,13 @@ func verdict(findings []scan.Finding, failOn scan.Severity) int {
 // when asked.
 func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Summary) error {
 	res = g.prefixed(res)
+	byEngine := false
+	for i := range res.Findings {
+		if e := res.Findings[i].Engine; e == scan.EngineDetectSecrets || e == scan.EngineBoth {
+			byEngine = true
+			break
+		}
+	}
 	if g.sarifFile != "" {
 		if err := writeFile(g.sarifFile, func(w io.Writer) error { return writeSARIF(w, g, rules, res.Findings) }); err != nil {
 			return err
@@ -253,6 +275,9 @@ func render(g *gateFlags, rules *secrets.Rules, res *scan.Result, sum report.Sum
 			ShowKnown: g.showKnown,
 			Color:     g.output == "" && colorful(os.Stdout),
 			Hints:     true,
+			// With detect-secrets' plugins on, what only gitleaks finds
+			// stands apart.
+			GroupByEngine: byEngine,
 		})
 	})
 }
@@ -273,7 +298,11 @@ func writeSARIF(w io.Writer, g *gateFlags, rules *secrets.Rules, findings []scan
 			meta[f.Rule] = sarif.SecretRule(f.Rule, desc)
 		case scan.KindConfig:
 			if c := coderclaw.Lookup(f.Rule); c != nil {
-				meta[f.Rule] = sarif.ConfigRule(f.Rule, c.Title, c.Doc, c.Remediation, c.Severity)
+				r := sarif.ConfigRule(f.Rule, c.Title, c.Doc, c.Remediation, c.Severity)
+				// The docs have one section per check, "channels.<ch>.dm.open"
+				// for every channel's concrete id.
+				r.HelpURI = sarif.DocsURL + "checks.md#" + sarif.Anchor(c.ID)
+				meta[f.Rule] = r
 			}
 		}
 	}
@@ -294,9 +323,25 @@ func colorful(f *os.File) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// writeFile writes a report file atomically enough for CI: to a temp file
-// beside it, renamed into place.
+// writeFile writes a report file atomically: to a temp file beside it,
+// renamed into place. A path that exists and is not a regular file
+// (/dev/null, /dev/stderr, a pipe) is written to directly: renaming over
+// it would replace the device.
 func writeFile(path string, write func(io.Writer) error) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -266,3 +266,20 @@ func TestFailOnUnauditedAndSecret(t *testing.T) {
 		t.Fatalf("--fail-on-secret: %s", res)
 	}
 }
+
+// Writing a report to a device must write to it, never replace it.
+func TestOutputToDevice(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("a.txt", "hello\n")
+	before, err := os.Stat(os.DevNull)
+	if err != nil {
+		t.Skip(err)
+	}
+	if res := clawgate(t, r.Dir, "scan", "--output", os.DevNull, "--sarif", os.DevNull); res.code != 0 {
+		t.Fatalf("scan: %s", res)
+	}
+	after, err := os.Stat(os.DevNull)
+	if err != nil || after.Mode() != before.Mode() || after.Mode().IsRegular() {
+		t.Fatalf("%s was replaced: %v %v", os.DevNull, after.Mode(), err)
+	}
+}

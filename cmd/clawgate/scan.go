@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
+
+	"golang.org/x/term"
 
 	flag "github.com/spf13/pflag"
 
@@ -19,6 +23,7 @@ type scanFlags struct {
 	gateFlags
 	mode       scanMode
 	shard      string
+	progress   bool
 	engine     string
 	cpuProfile string
 }
@@ -56,6 +61,7 @@ usage error, a bad baseline or config, or any other error.`,
 			f.register(fs)
 			fs.BoolVar(&f.mode.staged, "staged", false, "scan what is staged for commit (the git index), not the work tree")
 			fs.StringVar(&f.mode.since, "since", "", "scan the lines every commit in `REV`..HEAD adds (first parent), e.g. a pull request's base; REV..TIP ends at TIP instead of HEAD")
+			fs.BoolVar(&f.progress, "progress", false, "show a progress line on stderr even when it is not a terminal (it shows on a terminal for scans longer than 2s)")
 			fs.StringVar(&f.shard, "shard", "", "scan only share `K/N` of the files (stable partition by path), for a CI matrix of N jobs")
 			fs.StringVar(&f.engine, "engine", "fast", "detection engine: fast, or reference (gitleaks' own detector, for comparison)")
 			_ = fs.MarkHidden("engine")
@@ -90,6 +96,11 @@ func runScan(f *scanFlags, args []string) error {
 		defer stop()
 	}
 	root := scanRoot(args)
+	if f.progress || term.IsTerminal(int(os.Stderr.Fd())) {
+		p := startProgress(os.Stderr, 2*time.Second)
+		defer p.stop()
+		f.gateFlags.onProgress = p.update
+	}
 	g, err := runGate(&f.gateFlags, root, args, f.engine, f.mode)
 	if err != nil {
 		return err
@@ -154,7 +165,24 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
-	ex, err := excludes(bl, g.exclude)
+	cfgPath := g.detectSecretsCfg
+	if cfgPath == "" {
+		cfgPath = filepath.Join(root, baseline.DetectSecretsCfg)
+	} else if _, err := os.Stat(cfgPath); err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	cfg, err := baseline.ReadDetectSecretsCfg(cfgPath)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	ex, err := excludes(bl, g.exclude, cfg)
+	if err != nil {
+		return nil, nil, errorf("%v", err)
+	}
+	if g.plugins == "gitleaks" {
+		bl = withoutPlugins(bl)
+	}
+	ds, _, _, err := detectSecrets(bl, g.plugins)
 	if err != nil {
 		return nil, nil, errorf("%v", err)
 	}
@@ -170,15 +198,17 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	ctx := context.Background()
 	exclude := excludeBaselineFile{Excludes: ex, rel: relTo(root, blPath)}
 	opts := scan.Options{
-		Root:        root,
-		Paths:       args,
-		MaxFileSize: g.maxFileSize.bytes(),
-		Rules:       rules,
-		Detector:    det,
-		Exclude:     exclude,
-		Workers:     g.workers,
-		Configs:     coderclaw.Linter{Globs: g.coderclawGlobs},
-		Shard:       mode.shard,
+		Root:          root,
+		Paths:         args,
+		MaxFileSize:   g.maxFileSize.bytes(),
+		Rules:         rules,
+		Detector:      det,
+		Exclude:       exclude,
+		Workers:       g.workers,
+		Configs:       coderclaw.Linter{Globs: g.coderclawGlobs},
+		Shard:         mode.shard,
+		Progress:      g.onProgress,
+		DetectSecrets: ds,
 	}
 	var history *scan.Result
 	switch {
@@ -211,7 +241,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 		}
 		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
 			Root: root, Since: since, Head: tip, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
-			Shard: mode.shard,
+			Shard: mode.shard, DetectSecrets: ds,
 		})
 		if err != nil {
 			return nil, nil, errorf("%v", err)
@@ -310,4 +340,15 @@ func (s *sizeFlag) Set(v string) error {
 	}
 	*s = sizeFlag(n)
 	return nil
+}
+
+// withoutPlugins hides a baseline's plugins_used from the engine choice
+// (--plugins gitleaks) without changing the baseline.
+func withoutPlugins(bl *baseline.File) *baseline.File {
+	if bl == nil {
+		return nil
+	}
+	c := *bl
+	c.Plugins = nil
+	return &c
 }

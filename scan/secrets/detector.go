@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/h2non/filetype"
+	"github.com/mholt/archives"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/sources"
 )
@@ -83,7 +87,12 @@ func (r *Reference) Detect(ctx context.Context, f sources.Fragment) []Match {
 // gitleaks' own columns count the preceding newline on all but a
 // fragment's first line, and restart at each 100 kB fragment.
 func ScanContent(ctx context.Context, d Detector, path string, content []byte) (matches []Match, err error) {
-	src := &sources.File{Content: bytes.NewReader(content), Path: path}
+	if len(content) < readSize {
+		return scanSmall(ctx, d, path, content)
+	}
+	buf := readBuffers.Get().(*[]byte)
+	defer readBuffers.Put(buf)
+	src := &sources.File{Content: bytes.NewReader(content), Path: path, Buffer: *buf}
 	var file *lineIndex
 	off := 0
 	err = src.Fragments(ctx, func(f sources.Fragment, ferr error) error {
@@ -113,6 +122,39 @@ func ScanContent(ctx context.Context, d Detector, path string, content []byte) (
 		err = nil
 	}
 	return matches, err
+}
+
+// readSize is gitleaks' file read size: a file shorter than this is one
+// fragment.
+const readSize = 100 * 1000
+
+// readBuffers reuses gitleaks' 100 kB read buffer across files.
+var readBuffers = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
+
+// scanSmall is ScanContent for a file gitleaks reads in one go: the same
+// single fragment, binary and archive tests, without the reader machinery.
+// The fragment's text aliases content, which the caller keeps unchanged
+// while the matches (whose strings point into it) are in use.
+func scanSmall(ctx context.Context, d Detector, path string, content []byte) ([]Match, error) {
+	if len(content) == 0 {
+		return nil, nil
+	}
+	if format, _, err := archives.Identify(ctx, path, nil); err == nil && format != nil {
+		return nil, nil // gitleaks opens no archive at its default depth
+	}
+	if kind, err := filetype.Match(content); err != nil || kind.MIME.Type == "application" {
+		return nil, nil
+	}
+	raw := unsafe.String(unsafe.SliceData(content), len(content))
+	found := d.Detect(ctx, sources.Fragment{Raw: raw, FilePath: path, StartLine: 1})
+	if len(found) == 0 {
+		return nil, nil
+	}
+	li := newLines(raw)
+	for i := range found {
+		repositionMatch(&found[i], content, li, li, 1, 0)
+	}
+	return found, nil
 }
 
 // repositionMatch turns gitleaks' fragment-relative positions into true

@@ -19,6 +19,7 @@ var (
 	isDigit      [256]bool
 	isPrintable  [256]bool
 	isRegexSpace [256]bool // \s in RE2: [\t\n\f\r ]
+	isEncStart   [256]bool // bytes an encoded run can start with
 )
 
 func init() {
@@ -32,6 +33,9 @@ func init() {
 	}
 	for _, b := range []byte("\t\n\f\r ") {
 		isRegexSpace[b] = true
+	}
+	for c := 0; c < 256; c++ {
+		isEncStart[c] = isB64Class[c] || c == '%' || c == '\\'
 	}
 }
 
@@ -50,6 +54,10 @@ func nextEncoding(s string, pos int) (start, end int, kind encKind, ok bool) {
 	n := len(s)
 	for p := pos; p < n; {
 		c := s[p]
+		if !isEncStart[c] {
+			p++
+			continue
+		}
 		switch {
 		case c == '%':
 			if e, ok := matchPercent(s, p); ok {
@@ -67,6 +75,7 @@ func nextEncoding(s string, pos int) (start, end int, kind encKind, ok bool) {
 					return p, e, encUnicode, true
 				}
 			}
+			// One pass measures both the hex run and the base64 run.
 			h := p
 			for h < n && isHex[s[h]] {
 				h++
