@@ -425,14 +425,14 @@ func (s *Scanner) ScanFile(filename string, content []byte) []Result {
 	text := unsafe.String(unsafe.SliceData(content), len(content))
 	raw := pyReadlines(text)
 
-	lines := s.transform(filename, text, raw, false)
-	if lines == nil {
+	lines := s.transform(filename, text, false)
+	if len(lines) == 0 {
 		lines = raw
 	}
 	res := s.scanLines(filename, lines)
 	if len(res) == 0 {
 		// The eager transformers run only when the first pass found nothing.
-		if eager := s.transform(filename, text, raw, true); len(eager) > 0 {
+		if eager := s.transform(filename, text, true); len(eager) > 0 {
 			res = s.scanLines(filename, eager)
 		}
 	}
