@@ -190,8 +190,8 @@ func (p *yParser) parseDocumentContent() *yEvent {
 
 func emptyScalar() *yEvent { return &yEvent{kind: eScalar, implicit: [2]bool{true, false}} }
 
-func (p *yParser) parseBlockNode() *yEvent                   { return p.parseNode(true, false) }
-func (p *yParser) parseFlowNode() *yEvent                    { return p.parseNode(false, false) }
+func (p *yParser) parseBlockNode() *yEvent                     { return p.parseNode(true, false) }
+func (p *yParser) parseFlowNode() *yEvent                      { return p.parseNode(false, false) }
 func (p *yParser) parseBlockNodeOrIndentlessSequence() *yEvent { return p.parseNode(true, true) }
 
 func (p *yParser) parseNode(block, indentless bool) *yEvent {
@@ -583,8 +583,8 @@ const (
 type yNode struct {
 	kind  yNodeKind
 	tag   string
-	value string    // scalars
-	items []*yNode  // sequences
+	value string      // scalars
+	items []*yNode    // sequences
 	pairs [][2]*yNode // mappings
 	// line is the __line__ attribute the compose shim sets (1-based).
 	line int
