@@ -306,4 +306,3 @@ func TestScanFileTransformed(t *testing.T) {
 		}
 	}
 }
-
