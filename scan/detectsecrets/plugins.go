@@ -30,8 +30,8 @@ type lineCtx struct {
 	// case-insensitive prefilters.
 	lower    string
 	nonASCII bool
-	// bytes is the set of byte values in line.
-	bytes [4]uint64
+	// bytes is the set of byte values in line, lowBytes that of lower.
+	bytes, lowBytes [4]uint64
 	// runs caches the longest run per byte class (see runOf).
 	runs     [4]int
 	runsDone uint8
@@ -88,6 +88,18 @@ func (c *lineCtx) runOf(class int) int {
 	return c.runs[class]
 }
 
+// hasAllLow reports whether every byte of the lower-case ASCII word
+// occurs in the lowered line: a necessary condition for containing it.
+func (c *lineCtx) hasAllLow(w string) bool {
+	for i := 0; i < len(w); i++ {
+		b := w[i]
+		if c.lowBytes[b>>6]&(1<<(b&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // has reports whether byte b occurs in the line.
 func (c *lineCtx) has(b byte) bool { return c.bytes[b>>6]&(1<<(b&63)) != 0 }
 
@@ -102,7 +114,7 @@ func (c *lineCtx) hasFold(words ...string) bool {
 		return true
 	}
 	for _, w := range words {
-		if strings.Contains(c.lower, w) {
+		if c.hasAllLow(w) && strings.Contains(c.lower, w) {
 			return true
 		}
 	}
@@ -288,8 +300,10 @@ func builtinPlugins() map[string]*plugin {
 			for _, re := range cloudantAssign {
 				findAssignment(re, c.line, e)
 			}
-			for _, re := range cloudantURL {
-				emitFindall(re, c.line, e)
+			if c.hasFold("cloudant.com") {
+				for _, re := range cloudantURL {
+					emitFindall(re, c.line, e)
+				}
 			}
 		}},
 		simpleRegexPlugin("DiscordBotTokenDetector", "Discord Bot Token", hasDotsSevenApart, discordRe),

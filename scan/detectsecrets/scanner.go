@@ -359,9 +359,19 @@ func (s *Scanner) fileFiltered(filename string) bool {
 	return false
 }
 
-func (s *Scanner) lineFiltered(filename, line, prev string) bool {
-	if s.allowlist && isLineAllowlisted(filename, line, prev) {
-		return true
+func (s *Scanner) lineFiltered(filename, line, prev string, memo *pragmaMemo) bool {
+	if s.allowlist {
+		// Neither pragma form can match without the word: skip the
+		// regexes (and the second search of prev) for most lines.
+		cur := strings.Contains(line, "pragma")
+		prevHas := memo.lastLine == prev && memo.hasWord
+		if memo.lastLine != prev {
+			prevHas = strings.Contains(prev, "pragma")
+		}
+		memo.lastLine, memo.hasWord = line, cur
+		if (cur || prevHas) && isLineAllowlisted(filename, line, prev) {
+			return true
+		}
 	}
 	if s.indirect && isIndirectReference(line) {
 		return true
@@ -462,6 +472,14 @@ type fileState struct {
 	seen     map[resultKey]bool
 	res      []Result
 	lowerBuf []byte
+	pragma   pragmaMemo
+}
+
+// pragmaMemo remembers whether the previous line mentioned "pragma", so
+// each line is searched once for both allowlist forms.
+type pragmaMemo struct {
+	hasWord  bool
+	lastLine string
 }
 
 func (st *fileState) emit(secret string) {
@@ -492,7 +510,7 @@ func (st *fileState) emit(secret string) {
 func (st *fileState) lower(line string) (string, bool) {
 	b := st.lowerBuf[:0]
 	non := false
-	var bits [4]uint64
+	var bits, low [4]uint64
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		bits[c>>6] |= 1 << (c & 63)
@@ -501,10 +519,12 @@ func (st *fileState) lower(line string) (string, bool) {
 		} else if c >= 0x80 {
 			non = true
 		}
+		low[c>>6] |= 1 << (c & 63)
 		b = append(b, c)
 	}
 	st.lowerBuf = b
 	st.c.bytes = bits
+	st.c.lowBytes = low
 	st.c.runsDone = 0
 	return unsafeString(b), non
 }
@@ -522,7 +542,7 @@ func (s *Scanner) scanLines(filename string, lines []string) []Result {
 		if i > 0 {
 			prev = lines[i-1]
 		}
-		if s.lineFiltered(filename, line, prev) {
+		if s.lineFiltered(filename, line, prev, &st.pragma) {
 			continue
 		}
 		st.c.line = line
