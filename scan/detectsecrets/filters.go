@@ -144,13 +144,26 @@ func isIndirectReference(line string) bool {
 	if len(line) > 1000 && utf8.RuneCountInString(line) > 1000 {
 		return false
 	}
-	for i := 0; i < len(line); i++ {
+	// An opener after the operator and a closer after it are needed.
+	lastClose := strings.LastIndexAny(line, ")]")
+	if lastClose < 0 || strings.IndexAny(line, "([") < 0 || strings.IndexAny(line, ":!=") < 0 {
+		return false
+	}
+	hasVT := strings.IndexByte(line, '\v') >= 0
+	for i := 0; i < lastClose; i++ {
 		c := line[i]
 		if c != ':' && c != '!' && c != '=' {
 			continue
 		}
 		j := i + 1
 		for j < len(line) {
+			if b := line[j]; b < utf8.RuneSelf {
+				if !isPySpace(rune(b)) {
+					break
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(line[j:])
 			if !isPySpace(r) {
 				break
@@ -159,6 +172,13 @@ func isIndirectReference(line string) bool {
 		}
 		k := j
 		for k < len(line) {
+			if b := line[k]; b < utf8.RuneSelf {
+				if b != '.' && b != '-' && !isPyWord(rune(b)) {
+					break
+				}
+				k++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(line[k:])
 			if r != '.' && r != '-' && !isPyWord(r) {
 				break
@@ -166,6 +186,12 @@ func isIndirectReference(line string) bool {
 			k += n
 		}
 		if k == j || k >= len(line) || (line[k] != '[' && line[k] != '(') {
+			continue
+		}
+		if !hasVT {
+			if lastClose > k {
+				return true
+			}
 			continue
 		}
 		for m := k + 1; m < len(line); m++ {

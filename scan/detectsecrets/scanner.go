@@ -508,25 +508,27 @@ func (st *fileState) emit(secret string) {
 // lower fills the reusable buffer with the ASCII-lowercased line and
 // reports whether the line has non-ASCII bytes.
 func (st *fileState) lower(line string) (string, bool) {
-	b := st.lowerBuf[:0]
-	non := false
+	if cap(st.lowerBuf) < len(line) {
+		st.lowerBuf = make([]byte, len(line), 2*len(line))
+	}
+	b := st.lowerBuf[:len(line)]
 	var bits, low [4]uint64
+	var or byte
 	for i := 0; i < len(line); i++ {
 		c := line[i]
+		or |= c
 		bits[c>>6] |= 1 << (c & 63)
-		if c >= 'A' && c <= 'Z' {
+		if c-'A' < 26 {
 			c += 'a' - 'A'
-		} else if c >= 0x80 {
-			non = true
 		}
 		low[c>>6] |= 1 << (c & 63)
-		b = append(b, c)
+		b[i] = c
 	}
 	st.lowerBuf = b
 	st.c.bytes = bits
 	st.c.lowBytes = low
 	st.c.runsDone = 0
-	return unsafeString(b), non
+	return unsafeString(b), or >= utf8.RuneSelf
 }
 
 func (s *Scanner) scanLines(filename string, lines []string) []Result {
