@@ -32,7 +32,7 @@
 // _get_lines_from_file applies them: ConfigFileTransformer on every file
 // (a file that configparser reads and that has a [section] becomes
 // `key = "value"` lines at the values' line numbers; ini.go follows
-// CPython 3.12's configparser and transformers/config.py's IniFileParser,
+// CPython 3.11/3.12's configparser and transformers/config.py's IniFileParser,
 // whose DEFAULT handling and interpolation it keeps), then YAMLTransformer
 // on .yaml/.yml/.eyaml files (yamlscan.go and yamlparse.go reimplement
 // PyYAML 6.0's SafeLoader closely enough that each value gets the

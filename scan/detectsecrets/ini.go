@@ -6,7 +6,7 @@ import (
 )
 
 // The config transformer of detect-secrets 1.5.0 (transformers/config.py):
-// files that Python's configparser (CPython 3.12, ConfigParser() with
+// files that Python's configparser (CPython 3.11/3.12, ConfigParser() with
 // optionxform=str and its other defaults) reads and that have at least one
 // [section] become lines `key = "value"`, each on the line the value came
 // from. The parser below follows configparser's _read, _join_multiline_values,
