@@ -142,7 +142,7 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 			off := 0
 			if re != kwPreceded && !c.nonASCII {
 				if from < 0 {
-					from = firstDenyWord(c.lower)
+					from = firstDenyWord(c.lowered())
 				}
 				off = from
 			}
@@ -195,15 +195,15 @@ func hasDenyWord(c *lineCtx) bool {
 	if c.nonASCII {
 		return true
 	}
-	l := c.lower
 	for _, w := range [...]string{"secret", "passw", "pwd", "contrase"} {
-		if c.hasAllLow(w) && strings.Contains(l, w) {
+		if c.hasAllLow(w) && strings.Contains(c.lowered(), w) {
 			return true
 		}
 	}
-	if !(c.hasAllLow("key") && strings.Contains(l, "key")) && !(c.hasAllLow("pass") && strings.Contains(l, "pass")) {
+	if !(c.hasAllLow("key") && strings.Contains(c.lowered(), "key")) && !(c.hasAllLow("pass") && strings.Contains(c.lowered(), "pass")) {
 		return false
 	}
+	l := c.lowered()
 	for _, w := range denyWords {
 		if c.hasAllLow(w) && strings.Contains(l, w) {
 			return true

@@ -27,9 +27,11 @@ type lineCtx struct {
 	ft       fileType
 	line     string
 	// lower is line with ASCII letters lower-cased, for cheap
-	// case-insensitive prefilters.
-	lower    string
-	nonASCII bool
+	// case-insensitive prefilters; use lowered(), which fills it.
+	lower     string
+	lowerDone bool
+	buf       *[]byte
+	nonASCII  bool
 	// bytes is the set of byte values in line, lowBytes that of lower.
 	bytes, lowBytes [4]uint64
 	// runs caches the longest run per byte class (see runOf).
@@ -88,6 +90,24 @@ func (c *lineCtx) runOf(class int) int {
 	return c.runs[class]
 }
 
+// lowered returns the line with ASCII letters lower-cased, made once.
+func (c *lineCtx) lowered() string {
+	if !c.lowerDone {
+		b := (*c.buf)[:0]
+		for i := 0; i < len(c.line); i++ {
+			ch := c.line[i]
+			if ch-'A' < 26 {
+				ch += 'a' - 'A'
+			}
+			b = append(b, ch)
+		}
+		*c.buf = b
+		c.lower = unsafeString(b)
+		c.lowerDone = true
+	}
+	return c.lower
+}
+
 // hasAllLow reports whether every byte of the lower-case ASCII word
 // occurs in the lowered line: a necessary condition for containing it.
 func (c *lineCtx) hasAllLow(w string) bool {
@@ -114,7 +134,7 @@ func (c *lineCtx) hasFold(words ...string) bool {
 		return true
 	}
 	for _, w := range words {
-		if c.hasAllLow(w) && strings.Contains(c.lower, w) {
+		if c.hasAllLow(w) && strings.Contains(c.lowered(), w) {
 			return true
 		}
 	}
@@ -569,7 +589,8 @@ func afterIsNotWord(line string, i int) bool {
 
 func findGitLab(c *lineCtx, e emitter) {
 	line := c.line
-	if !(strings.Contains(line, "gl") || strings.Contains(line, "GR1348941")) {
+	// Every prefix but GR1348941 has a '-'.
+	if !((c.has('-') && c.has('g') && strings.Contains(line, "gl")) || (c.has('G') && strings.Contains(line, "GR1348941"))) {
 		return
 	}
 	var g *gitlabLine

@@ -507,28 +507,24 @@ func (st *fileState) emit(secret string) {
 
 // lower fills the reusable buffer with the ASCII-lowercased line and
 // reports whether the line has non-ASCII bytes.
-func (st *fileState) lower(line string) (string, bool) {
-	if cap(st.lowerBuf) < len(line) {
-		st.lowerBuf = make([]byte, len(line), 2*len(line))
-	}
-	b := st.lowerBuf[:len(line)]
-	var bits, low [4]uint64
-	var or byte
+// prepare records the byte sets of the line (the lower-cased set is the
+// same set with A-Z moved to a-z) and whether it has non-ASCII bytes; the
+// lower-cased text itself is made on first use (lineCtx.lowered).
+func (st *fileState) prepare(line string) {
+	var bits [4]uint64
 	for i := 0; i < len(line); i++ {
 		c := line[i]
-		or |= c
 		bits[c>>6] |= 1 << (c & 63)
-		if c-'A' < 26 {
-			c += 'a' - 'A'
-		}
-		low[c>>6] |= 1 << (c & 63)
-		b[i] = c
 	}
-	st.lowerBuf = b
+	const upper = ((1 << 26) - 1) << ('A' - 64) // 'A'..'Z' in word 1
+	low := bits
+	low[1] = (bits[1] &^ upper) | (bits[1]&upper)<<('a'-'A')
 	st.c.bytes = bits
 	st.c.lowBytes = low
+	st.c.nonASCII = bits[2]|bits[3] != 0
 	st.c.runsDone = 0
-	return unsafeString(b), or >= utf8.RuneSelf
+	st.c.lowerDone = false
+	st.c.buf = &st.lowerBuf
 }
 
 func (s *Scanner) scanLines(filename string, lines []string) []Result {
@@ -548,7 +544,7 @@ func (s *Scanner) scanLines(filename string, lines []string) []Result {
 			continue
 		}
 		st.c.line = line
-		st.c.lower, st.c.nonASCII = st.lower(line)
+		st.prepare(line)
 		st.lineNo = i + 1
 		for _, p := range s.plugins {
 			st.p = p
