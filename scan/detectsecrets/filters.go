@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/coderclaw/clawgate/scan/pragma"
 )
 
 // Filter paths as detect-secrets writes them in filters_used.
@@ -142,13 +144,26 @@ func isIndirectReference(line string) bool {
 	if len(line) > 1000 && utf8.RuneCountInString(line) > 1000 {
 		return false
 	}
-	for i := 0; i < len(line); i++ {
+	// An opener after the operator and a closer after it are needed.
+	lastClose := strings.LastIndexAny(line, ")]")
+	if lastClose < 0 || strings.IndexAny(line, "([") < 0 || strings.IndexAny(line, ":!=") < 0 {
+		return false
+	}
+	hasVT := strings.IndexByte(line, '\v') >= 0
+	for i := 0; i < lastClose; i++ {
 		c := line[i]
 		if c != ':' && c != '!' && c != '=' {
 			continue
 		}
 		j := i + 1
 		for j < len(line) {
+			if b := line[j]; b < utf8.RuneSelf {
+				if !isPySpace(rune(b)) {
+					break
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(line[j:])
 			if !isPySpace(r) {
 				break
@@ -157,6 +172,13 @@ func isIndirectReference(line string) bool {
 		}
 		k := j
 		for k < len(line) {
+			if b := line[k]; b < utf8.RuneSelf {
+				if b != '.' && b != '-' && !isPyWord(rune(b)) {
+					break
+				}
+				k++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(line[k:])
 			if r != '.' && r != '-' && !isPyWord(r) {
 				break
@@ -164,6 +186,12 @@ func isIndirectReference(line string) bool {
 			k += n
 		}
 		if k == j || k >= len(line) || (line[k] != '[' && line[k] != '(') {
+			continue
+		}
+		if !hasVT {
+			if lastClose > k {
+				return true
+			}
 			continue
 		}
 		for m := k + 1; m < len(line); m++ {
@@ -178,69 +206,25 @@ func isIndirectReference(line string) bool {
 	return false
 }
 
-// Allowlist pragmas. Each comment style is (start, end) as regex text.
-type commentStyle struct{ start, end string }
-
-var allComments = []commentStyle{
-	{`#`, ``}, {`//`, ``}, {`/\*`, ` *\*/`}, {`'`, ``}, {`--`, ``}, {`<!--[# \t]*?`, ` *?-->`},
-}
-
-func allowlistRegex(c commentStyle, nextline bool) *regexp.Regexp {
-	if nextline {
-		return regexp.MustCompile(`^[ \t]*` + c.start + ` *pragma: ?allowlist[ -]nextline[ -]secret.*?` + c.end + `[ \t]*$`)
-	}
-	return regexp.MustCompile(c.start + ` *pragma: ?(?:allow|white)list[ -]secret.*?` + c.end + `[ \t]*$`)
-}
-
-var (
-	allowInline, allowNext         []*regexp.Regexp
-	allowInlineYAML, allowNextYAML []*regexp.Regexp
-	// The config transformer keeps nextline pragmas in '#' and ';' comments.
-	configNextline = []*regexp.Regexp{
-		allowlistRegex(commentStyle{`#`, ``}, true),
-		allowlistRegex(commentStyle{`;`, ``}, true),
-	}
-)
-
-func init() {
-	for _, c := range allComments {
-		allowInline = append(allowInline, allowlistRegex(c, false))
-		allowNext = append(allowNext, allowlistRegex(c, true))
-	}
-	// Only '#' counts in files whose extension is exactly ".yaml".
-	allowInlineYAML = allowInline[:1]
-	allowNextYAML = allowNext[:1]
-}
-
-// isLineAllowlisted is allowlist.is_line_allowlisted. line is the
-// rstripped line; prev is the raw previous line of the (possibly
-// transformed) file, "" on the first line. Python's `$` also matches before
-// a final "\n", hence the trim.
+// isLineAllowlisted is allowlist.is_line_allowlisted, implemented by
+// scan/pragma (the same pragmas every clawgate engine honours): a
+// same-line pragma at the end of line, or a nextline pragma alone on prev,
+// the raw previous line of the (possibly transformed) file, "" on the
+// first line. For files ending in exactly ".yaml" only '#' comments count.
 func isLineAllowlisted(filename, line, prev string) bool {
-	inline, next := allowInline, allowNext
-	if pySplitext(filename) == ".yaml" {
-		inline, next = allowInlineYAML, allowNextYAML
-	}
-	if strings.Contains(line, "pragma") {
-		for _, re := range inline {
-			if re.MatchString(line) {
-				return true
-			}
-		}
-	}
-	if strings.Contains(prev, "pragma") {
-		prev = strings.TrimSuffix(prev, "\n")
-		for _, re := range next {
-			if re.MatchString(prev) {
-				return true
-			}
-		}
-	}
-	return false
+	return pragma.AllowsLine(filename, line) || (prev != "" && pragma.AllowsNext(filename, prev))
+}
+
+// configNextline is transformers/config.py's
+// _is_allowlist_nextline_secret_comment: the nextline pragma in a '#' or
+// ';' comment, which the config transformer keeps as a line of its own.
+var configNextline = []*regexp.Regexp{
+	regexp.MustCompile(`^[ \t]*# *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`),
+	regexp.MustCompile(`^[ \t]*; *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`),
 }
 
 func isConfigNextlineComment(line string) bool {
-	if !strings.Contains(line, "pragma") {
+	if !strings.Contains(line, "nextline") {
 		return false
 	}
 	for _, re := range configNextline {

@@ -163,4 +163,11 @@ func TestAllowlist(t *testing.T) {
 	if !isLineAllowlisted("f.py", `x = "secret"  # pragma: whitelist secret`, "") {
 		t.Error("legacy whitelist pragma ignored")
 	}
+	// 1.x's template `[ \t]*{start} *pragma...`: no space needed before the
+	// comment (filters/allowlist.py; scan/pragma implements it).
+	s, _ := New(DefaultPlugins(), DefaultFilters())
+	hex := "2b00042f7481" + "c7b056c4b410d28f33cf"
+	if res := s.ScanFile("a.py", []byte(`x = "`+hex+`"#pragma: allowlist secret`+"\n")); len(res) != 0 {
+		t.Errorf("%d results on an allowlisted line", len(res))
+	}
 }

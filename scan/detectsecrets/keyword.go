@@ -132,17 +132,27 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 		if excl != nil && excl.MatchString(line) {
 			return
 		}
+		// Every regex but kwPreceded starts with a keyword, so on an ASCII
+		// line its leftmost match starts at or after the first keyword.
+		from := -1
 		for _, re := range keywordRegexes(c.ft) {
 			if !kwMayMatch(re, line) {
 				continue
 			}
-			m := re.FindStringSubmatchIndex(line)
+			off := 0
+			if re != kwPreceded && !c.nonASCII {
+				if from < 0 {
+					from = firstDenyWord(c.lowered())
+				}
+				off = from
+			}
+			m := re.FindStringSubmatchIndex(line[off:])
 			if m == nil {
 				continue
 			}
 			for g := 1; 2*g < len(m); g++ {
 				if m[2*g] >= 0 {
-					e.emit(line[m[2*g]:m[2*g+1]])
+					e.emit(line[off+m[2*g] : off+m[2*g+1]])
 					break
 				}
 			}
@@ -185,17 +195,36 @@ func hasDenyWord(c *lineCtx) bool {
 	if c.nonASCII {
 		return true
 	}
-	l := c.lower
-	if strings.Contains(l, "secret") || strings.Contains(l, "passw") || strings.Contains(l, "pwd") || strings.Contains(l, "contrase") {
-		return true
+	for _, w := range [...]string{"secret", "passw", "pwd", "contrase"} {
+		if c.hasAllLow(w) && strings.Contains(c.lowered(), w) {
+			return true
+		}
 	}
-	if !strings.Contains(l, "key") && !strings.Contains(l, "pass") {
+	if !(c.hasAllLow("key") && strings.Contains(c.lowered(), "key")) && !(c.hasAllLow("pass") && strings.Contains(c.lowered(), "pass")) {
 		return false
 	}
+	l := c.lowered()
 	for _, w := range denyWords {
-		if strings.Contains(l, w) {
+		if c.hasAllLow(w) && strings.Contains(l, w) {
 			return true
 		}
 	}
 	return false
 }
+
+// firstDenyWord returns where the first keyword of the denylist starts in
+// an ASCII-lowered line (0 when none is found, which keeps the search whole).
+func firstDenyWord(lower string) int {
+	first := -1
+	for _, w := range denyWordsAll {
+		if i := strings.Index(lower, w); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return 0
+	}
+	return first
+}
+
+var denyWordsAll = append([]string{"password", "passwd", "pwd", "secret", "contrasena"}, denyWords...)

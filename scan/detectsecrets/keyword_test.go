@@ -153,6 +153,27 @@ var kwQuotesRequiredCases = []kwCase{
 	{`password => ` + commonSecret, ""},
 }
 
+// detect_secrets/plugins/keyword.py (1.x) DENYLIST: api_?key, auth_?key,
+// service_?key, account_?key, db_?key, database_?key, priv_?key,
+// private_?key, client_?key, db_?pass, database_?pass, key_?pass, password,
+// passwd, pwd, secret, contraseña, contrasena. No bare "pass": a plain
+// `pass = ...` is not a keyword hit, while db_pass and key_pass are.
+func TestKeywordDenylistHasNoBarePass(t *testing.T) {
+	spec := PluginSpec{Name: "KeywordDetector"}
+	for _, c := range []kwCase{
+		{`pass = "` + commonSecret + `"`, ""},
+		{`my_pass = "` + commonSecret + `"`, ""},
+		{`db_pass = "` + commonSecret + `"`, commonSecret},
+		{`keypass = "` + commonSecret + `"`, commonSecret},
+		{`contraseña = "` + commonSecret + `"`, commonSecret},
+	} {
+		got := analyzeLine(t, spec, "x.py", c.line)
+		if (c.want == "") != (len(got) == 0) || (c.want != "" && got[0] != c.want) {
+			t.Errorf("%q: got %d values", c.line, len(got))
+		}
+	}
+}
+
 // tests/plugins/keyword_test.py::test_keyword
 func TestKeywordDetector(t *testing.T) {
 	tables := []struct {

@@ -27,11 +27,13 @@ type lineCtx struct {
 	ft       fileType
 	line     string
 	// lower is line with ASCII letters lower-cased, for cheap
-	// case-insensitive prefilters.
-	lower    string
-	nonASCII bool
-	// bytes is the set of byte values in line.
-	bytes [4]uint64
+	// case-insensitive prefilters; use lowered(), which fills it.
+	lower     string
+	lowerDone bool
+	buf       *[]byte
+	nonASCII  bool
+	// bytes is the set of byte values in line, lowBytes that of lower.
+	bytes, lowBytes [4]uint64
 	// runs caches the longest run per byte class (see runOf).
 	runs     [4]int
 	runsDone uint8
@@ -88,6 +90,36 @@ func (c *lineCtx) runOf(class int) int {
 	return c.runs[class]
 }
 
+// lowered returns the line with ASCII letters lower-cased, made once.
+func (c *lineCtx) lowered() string {
+	if !c.lowerDone {
+		b := (*c.buf)[:0]
+		for i := 0; i < len(c.line); i++ {
+			ch := c.line[i]
+			if ch-'A' < 26 {
+				ch += 'a' - 'A'
+			}
+			b = append(b, ch)
+		}
+		*c.buf = b
+		c.lower = unsafeString(b)
+		c.lowerDone = true
+	}
+	return c.lower
+}
+
+// hasAllLow reports whether every byte of the lower-case ASCII word
+// occurs in the lowered line: a necessary condition for containing it.
+func (c *lineCtx) hasAllLow(w string) bool {
+	for i := 0; i < len(w); i++ {
+		b := w[i]
+		if c.lowBytes[b>>6]&(1<<(b&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // has reports whether byte b occurs in the line.
 func (c *lineCtx) has(b byte) bool { return c.bytes[b>>6]&(1<<(b&63)) != 0 }
 
@@ -102,7 +134,7 @@ func (c *lineCtx) hasFold(words ...string) bool {
 		return true
 	}
 	for _, w := range words {
-		if strings.Contains(c.lower, w) {
+		if c.hasAllLow(w) && strings.Contains(c.lowered(), w) {
 			return true
 		}
 	}
@@ -133,83 +165,53 @@ func emitFindall(re *regexp.Regexp, line string, e emitter) {
 	}
 }
 
-// findallChecked emulates findall for a Python regex whose lookaround
-// parts RE2 cannot express: re is the pattern without them and ok checks
-// them on the whole line. When ok rejects a match, the search restarts one
-// character later, as Python's search does after every path at a start
-// position fails. This is exact when the lookarounds only constrain the
-// start and the end of the match, which is the case for every caller.
-func findallChecked(re *regexp.Regexp, line string, ok func(m []int) bool, e emitter) {
+// assignRE is RegexBasedDetector.build_assignment_regex compiled for a
+// single left-to-right pass. The Python regex starts with the lookbehind
+// (?:(?<=\W)|(?<=^)) and some secrets end in a negative lookahead; RE2 has
+// neither, so both are written as consumed characters around the pattern:
+// first matches at the start of the line or after a non-word character,
+// next (used from the character before the previous match's end) only
+// after a non-word character. The secret group stays group 1. Leftmost-first
+// RE2 then returns exactly the match Python's search finds, so findall is
+// one search per match instead of one per failed start position.
+type assignRE struct {
+	first, next *regexp.Regexp
+}
+
+func assignmentRegex(prefix, keyword, secret, notAfter string) assignRE {
+	body := `(?i:(?:\[|)(?:"|'|)` + prefix + `(?:_|-|)` + keyword +
+		`(?:"|'|)(?:\]|)(?: *)(?:=|:|:=|=>| +|::)(?: *)(?:"|'|)` + secret + `)`
+	if notAfter != "" {
+		body += `(?:` + notAfter + `|\z)`
+	}
+	nonWord := `[^` + pyWordClass + `]`
+	return assignRE{first: mustRE(`(?:\A|` + nonWord + `)` + body), next: mustRE(nonWord + body)}
+}
+
+// findAssignment is findall for an assignRE: each match yields the secret
+// group; the next search starts where the Python match ended (after the
+// regex's trailing optional quote).
+func findAssignment(re assignRE, line string, e emitter) {
 	pos := 0
-	n := re.NumSubexp()
 	for pos <= len(line) {
-		loc := re.FindStringSubmatchIndex(line[pos:])
+		var loc []int
+		off := 0
+		if pos == 0 {
+			loc = re.first.FindStringSubmatchIndex(line)
+		} else {
+			off = pos - 1
+			loc = re.next.FindStringSubmatchIndex(line[off:])
+		}
 		if loc == nil {
 			return
 		}
-		for i := range loc {
-			if loc[i] >= 0 {
-				loc[i] += pos
-			}
+		start, end := loc[2]+off, loc[3]+off
+		e.emit(line[start:end])
+		if end < len(line) && (line[end] == '"' || line[end] == '\'') {
+			end++
 		}
-		if !ok(loc) {
-			_, size := utf8.DecodeRuneInString(line[loc[0]:])
-			if size == 0 {
-				return
-			}
-			pos = loc[0] + size
-			continue
-		}
-		switch n {
-		case 0:
-			e.emit(line[loc[0]:loc[1]])
-		case 1:
-			if loc[2] >= 0 {
-				e.emit(line[loc[2]:loc[3]])
-			} else {
-				e.emit("")
-			}
-		default:
-			for g := 1; g <= n; g++ {
-				if loc[2*g] >= 0 && loc[2*g+1] > loc[2*g] {
-					e.emit(line[loc[2*g]:loc[2*g+1]])
-				}
-			}
-		}
-		if loc[1] > loc[0] {
-			pos = loc[1]
-		} else {
-			pos = loc[1] + 1
-		}
+		pos = end
 	}
-}
-
-// afterIsNot reports whether the rune at i (if any) fails pred: a negative
-// lookahead of one character.
-func afterIsNot(line string, i int, pred func(rune) bool) bool {
-	if i >= len(line) {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(line[i:])
-	return !pred(r)
-}
-
-// beforeIsNonWordOrStart is build_assignment_regex's (?:(?<=\W)|(?<=^)).
-func beforeIsNonWordOrStart(line string, i int) bool {
-	if i == 0 {
-		return true
-	}
-	r, _ := utf8.DecodeLastRuneInString(line[:i])
-	return !isPyWord(r)
-}
-
-func mustRE(s string) *regexp.Regexp { return regexp.MustCompile(s) }
-
-// assignmentRegex is RegexBasedDetector.build_assignment_regex without its
-// leading lookbehind, which callers check with beforeIsNonWordOrStart.
-func assignmentRegex(prefix, keyword, secret string) *regexp.Regexp {
-	return mustRE(`(?i)(?:\[|)(?:"|'|)` + prefix + `(?:_|-|)` + keyword +
-		`(?:"|'|)(?:\]|)(?: *)(?:=|:|:=|=>| +|::)(?: *)(?:"|'|)` + secret)
 }
 
 // anyLiteral is a prefilter: the line contains one of the literals.
@@ -242,12 +244,14 @@ var (
 		mustRE(`(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}`),
 		mustRE(`(?i)aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]`),
 	}
-	azureRe     = mustRE(`AccountKey=[a-zA-Z0-9+/=]{88}`)
-	basicAuthRe = mustRE(`://[^:/?#\[\]@` + pySpaceClass + `]+:([^:/?#\[\]@` + pySpaceClass + `]+)@`)
+	azureRe = mustRE(`AccountKey=[a-zA-Z0-9+/=]{88}`)
+	// RESERVED_CHARACTERS + SUB_DELIMITER_CHARACTERS (RFC 3986 2.2) and
+	// whitespace are excluded from both user and password.
+	basicAuthRe = mustRE("://[^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+:([^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+)@")
 
-	cloudantAssign = []*regexp.Regexp{
-		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([0-9a-f]{64})`),
-		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([a-z]{24})`),
+	cloudantAssign = []assignRE{
+		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([0-9a-f]{64})`, ""),
+		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([a-z]{24})`, ""),
 	}
 	cloudantURL = []*regexp.Regexp{
 		mustRE(`(?i)(?:https?://)[` + pyWordClass + `\-]+:([0-9a-f]{64})@[` + pyWordClass + `\-]+\.cloudant\.com`),
@@ -255,12 +259,11 @@ var (
 	}
 	discordRe = mustRE(`[MNO][a-zA-Z` + pyDigit + `_\-]{23,25}\.[a-zA-Z` + pyDigit + `_\-]{6}\.[a-zA-Z` + pyDigit + `_\-]{27}`)
 	githubRe  = mustRE(`(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}`)
-	gitlabRe  = mustRE(`(glpat|gloas|gldt|glrt|glcbt|glptt|glft|glimt|glagent|glsoat)-[A-Za-z0-9_\-]{20,}`)
 	ibmIAMRe  = assignmentRegex(
 		`(?:ibm(?:_|-|)cloud(?:_|-|)iam|cloud(?:_|-|)iam|ibm(?:_|-|)cloud|ibm(?:_|-|)iam|ibm|iam|cloud|)(?:_|-|)(?:api|)`,
-		`(?:key|pwd|password|pass|token)`, `([a-zA-Z0-9_\-]{44})`)
+		`(?:key|pwd|password|pass|token)`, `([a-zA-Z0-9_\-]{44})`, `[^a-zA-Z0-9_\-]`)
 	ibmCOSRe = assignmentRegex(`(?:(?:ibm)?[-_]?cos[-_]?(?:hmac)?|)`,
-		`(?:secret[-_]?(?:access)?[-_]?key)`, `([a-f0-9]{48})`)
+		`(?:secret[-_]?(?:access)?[-_]?key)`, `([a-f0-9]{48})`, `(?i:[^a-f0-9])`)
 	jwtRe       = mustRE(`eyJ[A-Za-z0-9_=\-]+\.[A-Za-z0-9_=\-]+\.?`)
 	mailchimpRe = mustRE(`[0-9a-z]{32}-us[0-9]{1,2}`)
 	npmRe       = mustRE(`//.+/:_authToken=[` + pySpaceClass + `]*((npm_.+)|([A-Fa-f0-9\-]{36})).*`)
@@ -274,7 +277,7 @@ var (
 		mustRE(`(?i)xox(?:a|b|p|o|s|r)-(?:[` + pyDigit + `]+-)+[a-z0-9]+`),
 		mustRE(`(?i)https://hooks\.slack\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+`),
 	}
-	softlayerAssign = assignmentRegex(`(?:softlayer|sl)(?:_|-|)(?:api|)`, `(?:key|pwd|password|pass|token)`, `([a-z0-9]{64})`)
+	softlayerAssign = assignmentRegex(`(?:softlayer|sl)(?:_|-|)(?:api|)`, `(?:key|pwd|password|pass|token)`, `([a-z0-9]{64})`, "")
 	softlayerURL    = mustRE(`(?i)(?:http|https)://api.softlayer.com/soap/(?:v3|v3.1)/([a-z0-9]{64})`)
 	squareRe        = mustRE(`sq0csp-[0-9A-Za-z\\\-_]{43}`)
 	stripeRe        = mustRE(`(?:r|s)k_live_[0-9a-zA-Z]{24}`)
@@ -292,25 +295,6 @@ var (
 		"PuTTY-User-Key-File-2",
 	}
 )
-
-func isHexDigitFold(r rune) bool {
-	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F')
-}
-
-func isIAMChar(r rune) bool {
-	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == '_' || r == '-'
-}
-
-// assignmentPlugin finds build_assignment_regex matches: the lookbehind at
-// the start and an optional negative lookahead after the secret group.
-func findAssignment(re *regexp.Regexp, line string, after func(rune) bool, e emitter) {
-	findallChecked(re, line, func(m []int) bool {
-		if !beforeIsNonWordOrStart(line, m[0]) {
-			return false
-		}
-		return after == nil || afterIsNot(line, m[3], after)
-	}, e)
-}
 
 // builtinPlugins returns a fresh instance of every 1.5.0 plugin that takes
 // no options, keyed by class name. Each prefilter only skips lines on which
@@ -334,10 +318,12 @@ func builtinPlugins() map[string]*plugin {
 				return
 			}
 			for _, re := range cloudantAssign {
-				findAssignment(re, c.line, nil, e)
+				findAssignment(re, c.line, e)
 			}
-			for _, re := range cloudantURL {
-				emitFindall(re, c.line, e)
+			if c.hasFold("cloudant.com") {
+				for _, re := range cloudantURL {
+					emitFindall(re, c.line, e)
+				}
 			}
 		}},
 		simpleRegexPlugin("DiscordBotTokenDetector", "Discord Bot Token", hasDotsSevenApart, discordRe),
@@ -350,13 +336,13 @@ func builtinPlugins() map[string]*plugin {
 			if len(c.line) < 47 || !c.hasFold("key", "pwd", "pass", "token") || c.runOf(runIAM) < 44 {
 				return
 			}
-			findAssignment(ibmIAMRe, c.line, isIAMChar, e)
+			findAssignment(ibmIAMRe, c.line, e)
 		}},
 		{name: "IbmCosHmacDetector", typ: "IBM COS HMAC Credentials", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if len(c.line) < 57 || !c.hasFold("secret") || c.runOf(runHex) < 48 {
 				return
 			}
-			findAssignment(ibmCOSRe, c.line, isHexDigitFold, e)
+			findAssignment(ibmCOSRe, c.line, e)
 		}},
 		{name: "IPPublicDetector", typ: "Public IP (ipv4)", regexBased: true, find: findPublicIPs},
 		{name: "JwtTokenDetector", typ: "JSON Web Token", regexBased: true, find: func(c *lineCtx, e emitter) {
@@ -396,7 +382,7 @@ func builtinPlugins() map[string]*plugin {
 				return
 			}
 			if c.hasFold("key", "pwd", "pass", "token") {
-				findAssignment(softlayerAssign, c.line, nil, e)
+				findAssignment(softlayerAssign, c.line, e)
 			}
 			if c.hasFold("softlayer") {
 				emitFindall(softlayerURL, c.line, e)
@@ -506,27 +492,168 @@ func hasDigitsColon(c *lineCtx) bool {
 	return false
 }
 
-// findGitLab emulates `(prefix)-[A-Za-z0-9_\-]{20,50}(?!\w)`: the greedy
-// count backs off from 50 to 20 until the next character is not a word
-// character. The regex has one group, so findall yields the prefix alone:
-// that is the value detect-secrets hashes.
+// GitLabTokenDetector (detect_secrets/plugins/gitlab_token.py as merged
+// in PR #782, released in 1.5.0) has seven regexes, each a literal prefix,
+// a run of [A-Za-z0-9_-] with bounds, and (?!\w):
+//
+//	(glpat|gldt|glft|glsoat|glrt)-[...]{20,50}   one group: the prefix
+//	GR1348941[...]{20,50}                          the whole match
+//	glcbt-([0-9a-fA-F]{2}_)?[...]{20,50}           one group: that part, or ""
+//	glimt-[...]{25}, glptt-[...]{40}, glagent-[...]{50,1024}, gloas-[...]{64}
+//
+// findall is run per regex, in that order. The matcher below is what the
+// backtracking does: the greedy run backs off from its upper bound until
+// the next character is not a word character; inside the run only '-'
+// qualifies. With the run ends and the last '-' precomputed, each candidate
+// costs O(1), so a line is scanned in linear time.
+type gitlabRule struct {
+	prefixes []string // alternatives, tried in order at a position
+	group    int      // 0 whole match, 1 prefix word, 2 glcbt's optional part
+	min, max int
+}
+
+var gitlabRules = []gitlabRule{
+	{prefixes: []string{"glpat-", "gldt-", "glft-", "glsoat-", "glrt-"}, group: 1, min: 20, max: 50},
+	{prefixes: []string{"GR1348941"}, min: 20, max: 50},
+	{prefixes: []string{"glcbt-"}, group: 2, min: 20, max: 50},
+	{prefixes: []string{"glimt-"}, min: 25, max: 25},
+	{prefixes: []string{"glptt-"}, min: 40, max: 40},
+	{prefixes: []string{"glagent-"}, min: 50, max: 1024},
+	{prefixes: []string{"gloas-"}, min: 64, max: 64},
+}
+
+func isGitLabRunChar(c byte) bool { return isASCIIAlnum(c) || c == '_' || c == '-' }
+
+// gitlabLine holds, per byte offset, where the [A-Za-z0-9_-] run that
+// contains it ends and the nearest '-' at or before it.
+type gitlabLine struct {
+	line     string
+	runEnd   []int
+	lastDash []int
+}
+
+func newGitLabLine(line string) *gitlabLine {
+	g := &gitlabLine{line: line, runEnd: make([]int, len(line)+1), lastDash: make([]int, len(line)+1)}
+	g.runEnd[len(line)] = len(line)
+	for i := len(line) - 1; i >= 0; i-- {
+		if isGitLabRunChar(line[i]) {
+			g.runEnd[i] = g.runEnd[i+1]
+		} else {
+			g.runEnd[i] = i
+		}
+	}
+	last := -1
+	for i := 0; i < len(line); i++ {
+		if line[i] == '-' {
+			last = i
+		}
+		g.lastDash[i] = last
+	}
+	g.lastDash[len(line)] = last
+	return g
+}
+
+// end returns where `[...]{min,max}(?!\w)` starting at s ends, trying the
+// longest length first as the greedy quantifier does.
+func (g *gitlabLine) end(s, min, max int) (int, bool) {
+	run := g.runEnd[s] - s
+	if run < min {
+		return 0, false
+	}
+	top := run
+	if top > max {
+		top = max
+	}
+	if top == run && afterIsNotWord(g.line, s+run) {
+		return s + run, true
+	}
+	// A shorter length works only where the next character, still in the
+	// run, is '-': the last '-' at an offset in [min, top] (below run).
+	limit := s + top
+	if top == run {
+		limit--
+	}
+	if d := g.lastDash[limit]; d >= s+min {
+		return d, true
+	}
+	return 0, false
+}
+
+func afterIsNotWord(line string, i int) bool {
+	if i >= len(line) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(line[i:])
+	return !isPyWord(r)
+}
+
 func findGitLab(c *lineCtx, e emitter) {
 	line := c.line
-	if !c.has('g') || !c.has('-') || !strings.Contains(line, "gl") {
+	// Every prefix but GR1348941 has a '-'.
+	if !((c.has('-') && c.has('g') && strings.Contains(line, "gl")) || (c.has('G') && strings.Contains(line, "GR1348941"))) {
 		return
 	}
-	findallChecked(gitlabRe, line, func(m []int) bool {
-		start := m[3] + 1 // after the '-'
-		run := m[1] - start
-		if run > 50 {
-			run = 50
+	var g *gitlabLine
+	for _, r := range gitlabRules {
+		pos := 0
+		// next[i] caches where prefix i next occurs at or after pos (-1:
+		// nowhere), so each prefix is searched for once per occurrence.
+		next := make([]int, len(r.prefixes))
+		for i := range next {
+			next[i] = -2
 		}
-		for n := run; n >= 20; n-- {
-			if afterIsNot(line, start+n, isPyWord) {
-				m[1] = start + n
-				return true
+		for pos < len(line) {
+			// The next position where one of the prefixes starts.
+			at, pre := -1, ""
+			for i, p := range r.prefixes {
+				if next[i] == -2 || (next[i] >= 0 && next[i] < pos) {
+					next[i] = -1
+					if j := strings.Index(line[pos:], p); j >= 0 {
+						next[i] = pos + j
+					}
+				}
+				if next[i] >= 0 && (at < 0 || next[i] < at) {
+					at, pre = next[i], p
+				}
 			}
+			if at < 0 {
+				break
+			}
+			if g == nil {
+				g = newGitLabLine(line)
+			}
+			s := at + len(pre)
+			matched, endAt, value := false, 0, ""
+			if r.group == 2 && s+3 <= len(line) && isHexByte(line[s]) && isHexByte(line[s+1]) && line[s+2] == '_' {
+				// The optional group is greedy: tried first.
+				if end, ok := g.end(s+3, r.min, r.max); ok {
+					matched, endAt, value = true, end, line[s:s+3]
+				}
+			}
+			if !matched {
+				if end, ok := g.end(s, r.min, r.max); ok {
+					matched, endAt = true, end
+				}
+			}
+			if !matched {
+				pos = at + 1
+				continue
+			}
+			switch r.group {
+			case 0:
+				e.emit(line[at:endAt])
+			case 1:
+				e.emit(strings.TrimSuffix(pre, "-"))
+			default:
+				e.emit(value)
+			}
+			pos = endAt
 		}
-		return false
-	}, e)
+	}
 }
+
+func isHexByte(c byte) bool {
+	return isD(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func mustRE(s string) *regexp.Regexp { return regexp.MustCompile(s) }

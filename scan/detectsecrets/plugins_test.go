@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // analyzeLine runs one plugin over one line with no filters, like calling
@@ -92,14 +93,20 @@ func TestAzureStorageKey(t *testing.T) {
 	})
 }
 
-// Derived from the 1.5.0 regex in detect_secrets/plugins/basic_auth.py
-// (://user:password@, the group is the password).
+// tests/plugins/basic_auth_test.py::TestBasicAuthDetector::test_analyze_line
+// (1.x). The regex (RESERVED_CHARACTERS + SUB_DELIMITER_CHARACTERS of RFC
+// 3986 and whitespace excluded from user and password; the group is the
+// password) is from detect_secrets/plugins/basic_auth.py.
 func TestBasicAuth(t *testing.T) {
 	cases := []struct{ line, want string }{
 		{"https://username:password@yelp.com", "password"},
 		{`http://localhost:5000/<%= @variable %>`, ""},
+		{`"https://url:8000";@something else`, ""},
+		{`'https://url:8000';@something else`, ""},
 		{`https://url:8000 @something else`, ""},
 		{`https://url:8000/ @something else`, ""},
+		// Derived: sub-delimiters end the password too.
+		{`https://user:pa$s@host`, ""},
 	}
 	for _, c := range cases {
 		got := analyzeLine(t, PluginSpec{Name: "BasicAuthDetector"}, "f", c.line)
@@ -153,7 +160,10 @@ func TestGitHubToken(t *testing.T) {
 	})
 }
 
-// tests/plugins/gitlab_token_test.py::TestGitLabTokenDetector::test_analyze
+// tests/plugins/gitlab_token_test.py (the version of PR #782, 1.5.0):
+// ::test_base_token_format, ::test_runner_registration_token,
+// ::test_cicd_token, ::test_incoming_mail_token, ::test_trigger_token,
+// ::test_agent_token and ::test_oauth_application_secret.
 func TestGitLabToken(t *testing.T) {
 	runFlagCases(t, "GitLabTokenDetector", []flagCase{
 		{"glpat-hellOworld380_testin", 1},
@@ -161,20 +171,71 @@ func TestGitLabToken(t *testing.T) {
 		{"glpat_hellOworld380_testin", 0},
 		{"gldt-HwllOuhfw-wu0rlD_yep", 1},
 		{"gldt-seems_too000Sshorty", 0},
-		{"foo_hello-world80_testin", 0},
+		{"foo-hello-world80_testin", 0},
 		{"glsoat-PREfix_helloworld380_testin_pretty_long_token_long", 1},
 		{"glsoat-PREfix_helloworld380_testin_pretty_long_token_long_", 0},
 		{"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", 0},
+		{"GR1348941PREfix_helloworld380", 1},
+		{"GR1348941PREfix_helloworld380_testin_pretty_long_token_long", 1},
+		{"GR1348941PREfix_helloworld380_testin_pretty_long_token_long_", 0},
+		{"GR1348941helloWord0", 0},
+		{"glcbt-helloworld380_testin", 1},
+		{"glimt-my-tokens_are-correctAB38", 1},
+		{"glimt-my-tokens_are-correctAB", 0},
+		{"glimt-my-tokens_are-correctAB38_280", 0},
+		{"glptt-Need5_T00-be-exactly-40-chars--ELse_fail", 1},
+		{"glptt-Need5_T00-be-exactly-40-chars--ELse_failing", 0},
+		{"glptt-hellOworld380_testin", 0},
+		{"glagent-Need5_T00-bee-longer-than-50_chars-or-else-failING", 1},
+		{"glagent-Need5_T00-bee-longer-than-50_chars-or-else-failING-still_OK", 1},
+		{"glagent-" + strings.Repeat("X", 1025), 0},
+		{"glagent-hellOworld380_testin", 0},
+		{"gloas-checking_Length-Is-_exactly_64--checking_Length-Is-_exactly_64--", 1},
+		{"gloas-checking_Length-Is-checking_Length-Is-", 0},
+		{"gloas-checking_Length-Is-_exactly_64--Xchecking_Length-Is-_longer_longer", 0},
 	})
-	// The Python regex has one group, the prefix, so findall yields it.
-	if got := analyzeLine(t, PluginSpec{Name: "GitLabTokenDetector"}, "f", "glpat-hellOworld380_testin"); !reflect.DeepEqual(got, []string{"glpat"}) {
-		t.Errorf("got %q, want the group value", got)
+	// The value hashed is what findall yields: the prefix group for the
+	// first regex, the whole match for the groupless ones, and glcbt's
+	// optional group (empty here, as Python's findall gives "").
+	for _, c := range []struct{ line, want string }{
+		{"glpat-hellOworld380_testin", "glpat"},
+		{"glimt-my-tokens_are-correctAB38", "glimt-my-tokens_are-correctAB38"},
+		{"glcbt-a1_helloworld380_testin", "a1_"},
+		{"glcbt-helloworld380_testin", ""},
+		// The greedy run backs off to a '-' when a word character follows.
+		{"glptt-" + strings.Repeat("a", 40) + "-" + strings.Repeat("b", 20) + "é", "glptt-" + strings.Repeat("a", 40)},
+	} {
+		got := analyzeLine(t, PluginSpec{Name: "GitLabTokenDetector"}, "f", c.line)
+		if !reflect.DeepEqual(got, []string{c.want}) {
+			t.Errorf("%q: got %q, want %q", c.line, got, c.want)
+		}
+	}
+}
+
+// A line where every GitLab candidate fails the (?!\w) check: retrying a
+// regex from each start would take quadratic time; the single pass takes
+// milliseconds.
+func TestGitLabLinear(t *testing.T) {
+	line := strings.Repeat("glpat-"+strings.Repeat("a", 60), 8000) + "é"
+	s, err := New([]PluginSpec{{Name: "GitLabTokenDetector"}, {Name: "IbmCloudIamDetector"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res := s.ScanFile("f.txt", []byte(line+"\n"+strings.Repeat("key= "+strings.Repeat("k", 45), 8000)+"\n"))
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("took %v", el)
+	}
+	if len(res) != 0 {
+		t.Errorf("%d results, want none", len(res))
 	}
 }
 
 // tests/plugins/ibm_cloud_iam_test.py::TestIBMCloudIamDetector::test_analyze_string_content
-// (the rows with CLOUD_IAM_KEY; that file's LOW_ENTROPY_KEY rows test an
-// entropy check added after 1.5.0).
+// (the rows with CLOUD_IAM_KEY). The 2024 detect_secrets/plugins/ibm_cloud_iam.py
+// (opt_api (?:api|), secret [a-zA-Z0-9_\-]{44}(?![a-zA-Z0-9_\-]) in
+// build_assignment_regex) has no entropy check; the LOW_ENTROPY_KEY rows and
+// the "platform" prefix belong to a later version.
 func TestIbmCloudIam(t *testing.T) {
 	const key = "ukYEEX38RiGgq1BPf2m-nIeTM_lEGizKKn49RRoC_6fn"
 	for _, c := range []flagCase{
@@ -321,7 +382,10 @@ func TestOpenAI(t *testing.T) {
 	})
 }
 
-// Derived from the 1.5.0 regex in detect_secrets/plugins/private_key.py.
+// Derived from detect_secrets/plugins/private_key.py in 1.x: a denylist of
+// header regexes whose whole match is the secret. (The variant that yields
+// the key body, tests/plugins/private_key_test.py::test_basic with
+// json.dumps'd keys, is PR #646, which was never merged.)
 func TestPrivateKey(t *testing.T) {
 	runFlagCases(t, "PrivateKeyDetector", []flagCase{
 		{"-----BEGIN RSA PRIVATE KEY-----", 1},

@@ -205,3 +205,5 @@ func isUnicodeDigit(r rune) bool {
 	}
 	return unicode.Is(unicode.Nd, r)
 }
+
+func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }

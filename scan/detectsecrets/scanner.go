@@ -359,9 +359,19 @@ func (s *Scanner) fileFiltered(filename string) bool {
 	return false
 }
 
-func (s *Scanner) lineFiltered(filename, line, prev string) bool {
-	if s.allowlist && isLineAllowlisted(filename, line, prev) {
-		return true
+func (s *Scanner) lineFiltered(filename, line, prev string, memo *pragmaMemo) bool {
+	if s.allowlist {
+		// Neither pragma form can match without the word: skip the
+		// regexes (and the second search of prev) for most lines.
+		cur := strings.Contains(line, "pragma")
+		prevHas := memo.lastLine == prev && memo.hasWord
+		if memo.lastLine != prev {
+			prevHas = strings.Contains(prev, "pragma")
+		}
+		memo.lastLine, memo.hasWord = line, cur
+		if (cur || prevHas) && isLineAllowlisted(filename, line, prev) {
+			return true
+		}
 	}
 	if s.indirect && isIndirectReference(line) {
 		return true
@@ -425,14 +435,14 @@ func (s *Scanner) ScanFile(filename string, content []byte) []Result {
 	text := unsafe.String(unsafe.SliceData(content), len(content))
 	raw := pyReadlines(text)
 
-	lines := s.transform(filename, text, raw, false)
-	if lines == nil {
+	lines := s.transform(filename, text, false)
+	if len(lines) == 0 {
 		lines = raw
 	}
 	res := s.scanLines(filename, lines)
 	if len(res) == 0 {
 		// The eager transformers run only when the first pass found nothing.
-		if eager := s.transform(filename, text, raw, true); len(eager) > 0 {
+		if eager := s.transform(filename, text, true); len(eager) > 0 {
 			res = s.scanLines(filename, eager)
 		}
 	}
@@ -462,6 +472,14 @@ type fileState struct {
 	seen     map[resultKey]bool
 	res      []Result
 	lowerBuf []byte
+	pragma   pragmaMemo
+}
+
+// pragmaMemo remembers whether the previous line mentioned "pragma", so
+// each line is searched once for both allowlist forms.
+type pragmaMemo struct {
+	hasWord  bool
+	lastLine string
 }
 
 func (st *fileState) emit(secret string) {
@@ -489,24 +507,24 @@ func (st *fileState) emit(secret string) {
 
 // lower fills the reusable buffer with the ASCII-lowercased line and
 // reports whether the line has non-ASCII bytes.
-func (st *fileState) lower(line string) (string, bool) {
-	b := st.lowerBuf[:0]
-	non := false
+// prepare records the byte sets of the line (the lower-cased set is the
+// same set with A-Z moved to a-z) and whether it has non-ASCII bytes; the
+// lower-cased text itself is made on first use (lineCtx.lowered).
+func (st *fileState) prepare(line string) {
 	var bits [4]uint64
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		bits[c>>6] |= 1 << (c & 63)
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		} else if c >= 0x80 {
-			non = true
-		}
-		b = append(b, c)
 	}
-	st.lowerBuf = b
+	const upper = ((1 << 26) - 1) << ('A' - 64) // 'A'..'Z' in word 1
+	low := bits
+	low[1] = (bits[1] &^ upper) | (bits[1]&upper)<<('a'-'A')
 	st.c.bytes = bits
+	st.c.lowBytes = low
+	st.c.nonASCII = bits[2]|bits[3] != 0
 	st.c.runsDone = 0
-	return unsafeString(b), non
+	st.c.lowerDone = false
+	st.c.buf = &st.lowerBuf
 }
 
 func (s *Scanner) scanLines(filename string, lines []string) []Result {
@@ -522,11 +540,11 @@ func (s *Scanner) scanLines(filename string, lines []string) []Result {
 		if i > 0 {
 			prev = lines[i-1]
 		}
-		if s.lineFiltered(filename, line, prev) {
+		if s.lineFiltered(filename, line, prev, &st.pragma) {
 			continue
 		}
 		st.c.line = line
-		st.c.lower, st.c.nonASCII = st.lower(line)
+		st.prepare(line)
 		st.lineNo = i + 1
 		for _, p := range s.plugins {
 			st.p = p

@@ -1,32 +1,30 @@
 package detectsecrets
 
-// transform returns the lines a detect-secrets transformer would produce
-// for the file, or nil when none applies (the caller then uses the raw
-// lines). The non-eager pass tries the config (INI) transformer on every
-// file, then the YAML transformer for YAML files; the eager pass tries the
-// config transformer with an added [global] header on files of no known
-// type.
-func (s *Scanner) transform(filename, text string, raw []string, eager bool) []string {
+// transform returns the lines detect-secrets' get_transformed_file would
+// hand to the plugins, or nil when it returns None or an empty list (the
+// caller then reads the raw lines, or skips the eager pass).
+//
+// The transformers are tried in the order get_transformers() lists them
+// (modules and class names sorted): ConfigFileTransformer (every file, not
+// eager), EagerConfigFileTransformer (FileType.OTHER only, eager) and
+// YAMLTransformer (.yaml, .yml and .eyaml, not eager). The first one whose
+// should_parse_file and is_eager fit and whose parse_file does not raise
+// ParsingError wins, even when it returns no lines.
+func (s *Scanner) transform(filename, text string, eager bool) []string {
 	ft := determineFileType(filename)
 	if eager {
 		if ft != ftOther {
 			return nil
 		}
-		lines, ok := iniTransform(text, raw, true)
-		if !ok {
-			return nil
-		}
+		lines, _ := iniTransform(text, true)
 		return lines
 	}
-	// get_transformed_file returns the first transformer that parses,
-	// even with no lines; the caller then falls back to the raw lines.
-	if lines, ok := iniTransform(text, raw, false); ok {
+	if lines, ok := iniTransform(text, false); ok {
 		return lines
 	}
 	if ft == ftYAML {
-		if lines, ok := yamlTransform(text, raw); ok && len(lines) > 0 {
-			return lines
-		}
+		lines, _ := yamlTransform(text)
+		return lines
 	}
 	return nil
 }

@@ -24,8 +24,13 @@ var comments = [][2]string{
 	{`<!--[# \t]*?`, ` *?-->`},
 }
 
+// detect-secrets 1.5's filters/allowlist.py builds both regexes from one
+// template, `{^ or ""}[ \t]*{start} *pragma: ?{...}[ -]secret.*?{end}[ \t]*$`,
+// searched in the line: the same-line form needs no whitespace before the
+// comment (`x="v"#pragma: allowlist secret` counts), only that it ends
+// the line; the next-line form must be the whole line.
 var (
-	sameLine = compileAll(`[ \t]+%s *pragma: ?(?:allow|white)list[ -]secret.*?%s[ \t]*$`)
+	sameLine = compileAll(`%s *pragma: ?(?:allow|white)list[ -]secret.*?%s[ \t]*$`)
 	nextLine = compileAll(`^[ \t]*%s *pragma: ?allowlist[ -]nextline[ -]secret.*?%s[ \t]*$`)
 )
 
@@ -38,12 +43,28 @@ func compileAll(tmpl string) []*regexp.Regexp {
 }
 
 // forFile narrows the comment styles by file type: YAML only has '#'
-// comments, so `// pragma` there is data, not a pragma.
+// comments, so `// pragma` there is data, not a pragma. As in
+// detect-secrets, that is files whose extension is exactly ".yaml"
+// (os.path.splitext: a name that only starts with dots, like ".yaml",
+// has no extension; ".yml" keeps every style).
 func forFile(filename string, all []*regexp.Regexp) []*regexp.Regexp {
-	if ext := path.Ext(filename); ext == ".yaml" {
+	if splitExt(filename) == ".yaml" {
 		return all[:1]
 	}
 	return all
+}
+
+// splitExt is Python's os.path.splitext(...)[1] for '/'-separated paths.
+func splitExt(filename string) string {
+	base := path.Base(filename)
+	if filename == "" || strings.HasSuffix(filename, "/") {
+		return ""
+	}
+	ext := path.Ext(base)
+	if strings.TrimLeft(base, ".") == strings.TrimLeft(ext, ".") {
+		return "" // the only dot(s) lead the name
+	}
+	return ext
 }
 
 // trimEOL drops the line terminator: detect-secrets reads lines with
