@@ -34,7 +34,7 @@ var (
 	work      = flag.String("work", filepath.Join(".cache", "bench"), "scratch `DIR` for the corpus and the binaries")
 	runs      = flag.Int("runs", 3, "runs of each tool on the large tree")
 	smallRuns = flag.Int("small-runs", 10, "runs of each tool on the one-file repository")
-	only      = flag.String("only", "", "run one case: large, pr or small")
+	only      = flag.String("only", "", "run one case: large, ds, pr or small")
 )
 
 func main() {
@@ -70,10 +70,13 @@ func main() {
 	if *only == "" || *only == "large" || *only == "pr" {
 		corpus := filepath.Join(dir, "gosrc")
 		must(ensureCorpus(corpus, log))
-		if *only != "pr" {
+		if *only == "" || *only == "large" {
 			ok = large(corpus, gitleaks, clawgate, dir) && ok
 		}
-		if *only != "large" {
+		if *only == "" || *only == "ds" {
+			ok = withDetectSecrets(corpus, clawgate) && ok
+		}
+		if *only == "" || *only == "pr" {
 			ok = prMode(corpus, clawgate) && ok
 		}
 	}
@@ -291,6 +294,33 @@ func large(corpus, gitleaks, clawgate, dir string) bool {
 	}
 	fmt.Printf("  clawgate peak RSS %d MB (want <= 120): %s\n", c.rss/1024, verdict(c.rss/1024 <= 120))
 	return ratio >= 10 && same && c.rss/1024 <= 120
+}
+
+// withDetectSecrets measures what detect-secrets' 27 plugins add to a
+// scan of the tree when they run beside the gitleaks rules.
+func withDetectSecrets(corpus, clawgate string) bool {
+	var base, ds []run
+	for i := 0; i < *runs; i++ {
+		r, err := timed(corpus, clawgate, "scan", ".", "--format", "json", "--output", os.DevNull)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return false
+		}
+		base = append(base, r)
+		r, err = timed(corpus, clawgate, "scan", ".", "--plugins", "detect-secrets", "--format", "json", "--output", os.DevNull)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return false
+		}
+		ds = append(ds, r)
+	}
+	b, d := median(base), median(ds)
+	added := (d.wall.Seconds() - b.wall.Seconds()) / b.wall.Seconds() * 100
+	fmt.Printf("\nds: the same tree with detect-secrets' 27 plugins beside the gitleaks rules (median of %d)\n", *runs)
+	fmt.Printf("  clawgate scan                            %6.2fs  peak RSS %4d MB\n", b.wall.Seconds(), b.rss/1024)
+	fmt.Printf("  clawgate scan --plugins detect-secrets   %6.2fs  peak RSS %4d MB\n", d.wall.Seconds(), d.rss/1024)
+	fmt.Printf("  added %.0f%% (want <= 50%%): %s\n", added, verdict(added <= 50))
+	return added <= 50
 }
 
 // prMode times the scan of one commit that touches 10 files, then undoes it.
