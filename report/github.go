@@ -195,16 +195,7 @@ func newByImportance(findings []scan.Finding) []scan.Finding {
 		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
 			return ra > rb
 		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
+		return scan.Less(a, b)
 	})
 	return fs
 }

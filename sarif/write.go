@@ -72,7 +72,7 @@ func Write(w io.Writer, findings []scan.Finding, rules map[string]Rule, opts Opt
 		sort.SliceStable(selected, func(i, j int) bool { return morePressing(&selected[i], &selected[j]) })
 		selected = selected[:resultLimit]
 	}
-	sort.SliceStable(selected, func(i, j int) bool { return locationLess(&selected[i], &selected[j]) })
+	sort.SliceStable(selected, func(i, j int) bool { return scan.Less(&selected[i], &selected[j]) })
 
 	index, descriptors := buildRules(selected, rules)
 
@@ -378,39 +378,6 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// locationLess is the output order: file, line, column, rule, then enough
-// tie-breakers that equal inputs in any order give identical bytes.
-func locationLess(a, b *scan.Finding) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	if a.Column != b.Column {
-		return a.Column < b.Column
-	}
-	if a.Rule != b.Rule {
-		return a.Rule < b.Rule
-	}
-	if a.EndLine != b.EndLine {
-		return a.EndLine < b.EndLine
-	}
-	if a.EndColumn != b.EndColumn {
-		return a.EndColumn < b.EndColumn
-	}
-	if a.Status != b.Status {
-		return a.Status > b.Status // "new" before "known"
-	}
-	if fa, fb := a.Fingerprint(), b.Fingerprint(); fa != fb {
-		return fa < fb
-	}
-	if a.Commit != b.Commit {
-		return a.Commit < b.Commit
-	}
-	return a.Message < b.Message
-}
-
 // morePressing orders for truncation: new first, secrets and severe first.
 func morePressing(a, b *scan.Finding) bool {
 	if (a.Status == scan.StatusKnown) != (b.Status == scan.StatusKnown) {
@@ -419,7 +386,7 @@ func morePressing(a, b *scan.Finding) bool {
 	if ra, rb := rank(a), rank(b); ra != rb {
 		return ra > rb
 	}
-	return locationLess(a, b)
+	return scan.Less(a, b)
 }
 
 func rank(f *scan.Finding) int {

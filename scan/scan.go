@@ -438,26 +438,41 @@ func secretFinding(file string, m secrets.Match) Finding {
 	}
 }
 
-// SortFindings orders findings by file, line, column, rule and hash, so
-// every output is deterministic.
+// SortFindings puts findings in the order every output uses (see Less).
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		if a.Commit != b.Commit {
-			return a.Commit < b.Commit
-		}
-		return a.HashedSecret < b.HashedSecret
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
+}
+
+// Less is the one order of findings: file, line, column, rule, then enough
+// tie-breakers (end, new before known, commit, identity, message) that the
+// same findings in any order sort to the same sequence.
+func Less(a, b *Finding) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	if a.EndLine != b.EndLine {
+		return a.EndLine < b.EndLine
+	}
+	if a.EndColumn != b.EndColumn {
+		return a.EndColumn < b.EndColumn
+	}
+	if a.Status != b.Status {
+		return a.Status > b.Status // "new" before "known"
+	}
+	if a.Commit != b.Commit {
+		return a.Commit < b.Commit
+	}
+	if fa, fb := a.Fingerprint(), b.Fingerprint(); fa != fb {
+		return fa < fb
+	}
+	return a.Message < b.Message
 }

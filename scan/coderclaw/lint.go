@@ -2,7 +2,6 @@ package coderclaw
 
 import (
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -58,27 +57,8 @@ func Lint(root string, configs []string, opts Options) ([]scan.Finding, error) {
 			all = append(all, f)
 		}
 	}
-	sortFindings(all)
+	scan.SortFindings(all)
 	return all, errors.Join(errs...)
-}
-
-func sortFindings(fs []scan.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Setting < b.Setting
-	})
 }
 
 // run executes every config check and returns the raw findings.

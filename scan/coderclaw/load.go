@@ -141,7 +141,7 @@ func LintSource(name string, src []byte, opts Options) ([]scan.Finding, error) {
 		return nil, err
 	}
 	fs := c.lint()
-	sortFindings(fs)
+	scan.SortFindings(fs)
 	return fs, nil
 }
 

@@ -188,7 +188,7 @@ func CheckStateDir(dir string, fix bool) ([]scan.Finding, []FixAction, error) {
 			add("fs.log_file.perms_readable", p.logFile, fmt.Sprintf("log file %s has mode %04o: others can read what the gateway logs", p.logFile, m))
 		}
 	}
-	sortFindings(out)
+	scan.SortFindings(out)
 	return out, actions, nil
 }
 
