@@ -52,7 +52,7 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// WriteText groups findings by file: file:line:column, status, severity,
+// WriteText groups findings by file, each line led by file:line:column, then status, severity,
 // rule, and the masked secret or the config message; then skipped files and
 // a closing "N new, M known" line.
 func WriteText(w io.Writer, findings []scan.Finding, skipped []scan.Skipped, sum Summary, opts TextOptions) error {
@@ -108,7 +108,6 @@ func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) st
 				fmt.Fprintln(w)
 			}
 			file = f.File
-			fmt.Fprintln(w, paint(bold, oneLine(f.File)))
 		}
 		status := string(f.Status)
 		switch {
@@ -117,7 +116,8 @@ func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) st
 		default:
 			status = paint(dim, status)
 		}
-		where := fmt.Sprintf("%d:%d", f.Line, f.Column)
+		// file:line:column, which terminals and editors open at the spot.
+		where := paint(bold, fmt.Sprintf("%s:%d:%d", oneLine(f.File), f.Line, f.Column))
 		if f.Commit != "" {
 			where += " @" + shortCommit(f.Commit)
 		}
@@ -134,7 +134,7 @@ func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) st
 		} else if f.Severity == scan.SeverityWarn {
 			sev = paint(yellow, sev)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", where, status, sev, f.Rule, oneLine(detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", where, status, sev, f.Rule, oneLine(detail))
 	}
 	tw.Flush()
 	if len(shown) > 0 {

@@ -51,7 +51,7 @@ func TestConfigGate(t *testing.T) {
 	r.Write("coderclaw.json", exposed)
 	r.Commit("expose the gateway")
 	res = clawgate(t, r.Dir, "scan")
-	if res.code != 1 || !strings.Contains(res.stdout, "4:11  new  critical  gateway.bind_no_auth") {
+	if res.code != 1 || !strings.Contains(res.stdout, "coderclaw.json:4:11  new  critical  gateway.bind_no_auth") {
 		t.Fatalf("bind lan: %s", res)
 	}
 	if strings.Contains(res.stdout, "your-long-random-token") {
