@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -68,10 +69,65 @@ func (s *Scanner) scanLinesRef(filename string, lines []string) []Result {
 		for _, p := range s.plugins {
 			st.p = p
 			st.lineSeen = st.lineSeen[:0]
+			if p.name == "KeywordDetector" {
+				keywordFindRef(p.exclude, &st.c, st)
+				continue
+			}
 			p.find(&st.c, st)
 		}
 	}
 	return st.res
+}
+
+// keywordFindRef is KeywordDetector's find as it was before the keyword
+// regexes were tried anchored at each keyword: each regex searches the
+// line from its first keyword on.
+func keywordFindRef(excl *regexp.Regexp, c *lineCtx, e emitter) {
+	if !hasDenyWord(c) {
+		return
+	}
+	line := c.line
+	if excl != nil && excl.MatchString(line) {
+		return
+	}
+	from := -1
+	for _, re := range keywordRegexes(c.ft) {
+		if !kwMayMatch(re, line) {
+			continue
+		}
+		off := 0
+		if re != kwPreceded && !c.nonASCII {
+			if from < 0 {
+				from = firstDenyWord(c.lowered())
+			}
+			off = from
+		}
+		m := re.FindStringSubmatchIndex(line[off:])
+		if m == nil {
+			continue
+		}
+		for g := 1; 2*g < len(m); g++ {
+			if m[2*g] >= 0 {
+				e.emit(line[off+m[2*g] : off+m[2*g+1]])
+				break
+			}
+		}
+	}
+}
+
+// firstDenyWord returns where the first keyword of the denylist starts in
+// an ASCII-lowered line (0 when none is found, which keeps the search whole).
+func firstDenyWord(lower string) int {
+	first := -1
+	for _, w := range denyWordsAll {
+		if i := strings.Index(lower, w); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return 0
+	}
+	return first
 }
 
 // diffScanners are the configurations the differential tests run: the

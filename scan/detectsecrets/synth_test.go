@@ -170,7 +170,7 @@ func synthShape(r *rand.Rand) string {
 		digits += "٠١٢٣٤٥٦٧٨٩𝟎𝟏"
 	}
 	q := synthPick(r, []string{"\"", "'", ""})
-	switch r.IntN(17) {
+	switch r.IntN(18) {
 	case 0:
 		return synthPick(r, []string{"M", "N", "O", "m"}) + run(iam+digits, jitter(24)) + "." + run(iam+digits, jitter(6)) + "." + run(iam+digits, jitter(27))
 	case 1:
@@ -221,6 +221,11 @@ func synthShape(r *rand.Rand) string {
 		return synthPick(r, []string{"", " ", "-", "A", "\""}) + run("abcdefghijklmnopqrstuvwxyz0123456789", jitter(32)) + "-us" + run(digits, 1+r.IntN(2))
 	case 15:
 		return synthPick(r, []string{"AC", "SK", "Ac"}) + run("abcdefghijklmnopqrstuvwxyz0123456789", jitter(32)) + synthPick(r, []string{"", " ", "X", "\""})
+	case 16: // KeywordDetector's FOLLOWED_BY_EQUAL_SIGNS_QUOTES preceded form
+		qq := synthPick(r, []string{"\"", "'", "`"})
+		return qq + run(iam+" ,.", jitter(10)) + qq + synthPick(r, []string{"", " ", "\t", "  "}) +
+			synthPick(r, []string{"==", "!=", "===", "!==", "=", "!", "=!="}) + synthPick(r, []string{"", " ", "\v"}) +
+			synthPick(r, []string{"", "my", "x_", "é"}) + synthPick(r, synthTokens[:40]) + synthPick(r, []string{"", "2", ")", " "})
 	case 11:
 		return synthPick(r, []string{"SG.", "SG-", "sg."}) + run(iam, jitter(22)) + "." + run(iam, jitter(43))
 	default:
