@@ -67,7 +67,7 @@ func main() {
 
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	ok := true
-	if *only == "" || *only == "large" || *only == "pr" {
+	if *only == "" || *only == "large" || *only == "ds" || *only == "pr" {
 		corpus := filepath.Join(dir, "gosrc")
 		must(ensureCorpus(corpus, log))
 		if *only == "" || *only == "large" {

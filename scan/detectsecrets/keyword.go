@@ -3,6 +3,8 @@ package detectsecrets
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -124,7 +126,7 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 			return nil, fmt.Errorf("KeywordDetector keyword_exclude %q is not a valid RE2 regex: %w", exclude, err)
 		}
 	}
-	return &plugin{name: "KeywordDetector", typ: "Secret Keyword", find: func(c *lineCtx, e emitter) {
+	return &plugin{name: "KeywordDetector", typ: "Secret Keyword", exclude: excl, find: func(c *lineCtx, e emitter) {
 		if !hasDenyWord(c) {
 			return
 		}
@@ -132,21 +134,40 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 		if excl != nil && excl.MatchString(line) {
 			return
 		}
-		// Every regex but kwPreceded starts with a keyword, so on an ASCII
-		// line its leftmost match starts at or after the first keyword.
-		from := -1
+		var starts []int
 		for _, re := range keywordRegexes(c.ft) {
 			if !kwMayMatch(re, line) {
 				continue
 			}
+			var m []int
 			off := 0
-			if re != kwPreceded && !c.nonASCII {
-				if from < 0 {
-					from = firstDenyWord(c.lowered())
+			switch {
+			case c.nonASCII:
+				m = re.FindStringSubmatchIndex(line)
+			case re == kwPreceded:
+				if starts == nil {
+					starts = denyStarts(c.lowered())
 				}
-				off = from
+				if kwPrecededMayMatch(line, starts) {
+					m = re.FindStringSubmatchIndex(line)
+				}
+			default:
+				// Every other regex starts with a keyword, so on an
+				// ASCII line its leftmost match starts where one of the
+				// denylist's words does: try it anchored at each of
+				// those, in order, instead of searching the whole rest
+				// of the line (costly on long minified lines).
+				if starts == nil {
+					starts = denyStarts(c.lowered())
+				}
+				a := kwAnchored[re]
+				for _, p := range starts {
+					if m = a.FindStringSubmatchIndex(line[p:]); m != nil {
+						off = p
+						break
+					}
+				}
 			}
-			m := re.FindStringSubmatchIndex(line[off:])
 			if m == nil {
 				continue
 			}
@@ -158,6 +179,57 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 			}
 		}
 	}}, nil
+}
+
+// kwAnchored holds each keyword regex but kwPreceded anchored at the
+// start of the text. None looks behind its start, so matching it at
+// line[p:] finds the match the unanchored search finds starting at p.
+var kwAnchored = func() map[*regexp.Regexp]*regexp.Regexp {
+	m := map[*regexp.Regexp]*regexp.Regexp{}
+	for _, re := range []*regexp.Regexp{kwColonEqual, kwColon, kwColonQuotes, kwCEqual, kwCppAssign, kwEqual, kwEqualQuotes, kwQuotesSemicolon, kwArrow} {
+		m[re] = regexp.MustCompile(`\A(?:` + re.String() + `)`)
+	}
+	return m
+}()
+
+// denyStarts returns, in order, every offset of an ASCII-lowered line
+// where a word of the denylist starts (with each optional '_' spelled
+// both ways): where a keyword match can start. "contraseña" is not
+// ASCII and never occurs here.
+func denyStarts(lower string) []int {
+	out := []int{}
+	for _, w := range denyWordsAll {
+		for i := 0; ; {
+			j := strings.Index(lower[i:], w)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + 1
+		}
+	}
+	sort.Ints(out)
+	return slices.Compact(out)
+}
+
+// kwPrecededMayMatch is a prefilter for kwPreceded on an ASCII line:
+// `"S"\s*[!=]{2,3}\s*\w*(?:deny)\w*` needs a keyword whose word (the run
+// of word characters it ends up in) follows optional whitespace and two
+// of '!' and '='.
+func kwPrecededMayMatch(line string, starts []int) bool {
+	for _, p := range starts {
+		k := p
+		for k > 0 && isWordByte(line[k-1]) {
+			k--
+		}
+		for k > 0 && isPySpace(rune(line[k-1])) {
+			k--
+		}
+		if k >= 2 && (line[k-1] == '=' || line[k-1] == '!') && (line[k-2] == '=' || line[k-2] == '!') {
+			return true
+		}
+	}
+	return false
 }
 
 // kwMayMatch rules out a keyword regex by the operator it needs.
@@ -210,21 +282,6 @@ func hasDenyWord(c *lineCtx) bool {
 		}
 	}
 	return false
-}
-
-// firstDenyWord returns where the first keyword of the denylist starts in
-// an ASCII-lowered line (0 when none is found, which keeps the search whole).
-func firstDenyWord(lower string) int {
-	first := -1
-	for _, w := range denyWordsAll {
-		if i := strings.Index(lower, w); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
-	if first < 0 {
-		return 0
-	}
-	return first
 }
 
 var denyWordsAll = append([]string{"password", "passwd", "pwd", "secret", "contrasena"}, denyWords...)

@@ -16,6 +16,8 @@ type plugin struct {
 	// heuristic.is_likely_id_string leaves alone.
 	regexBased bool
 	find       func(c *lineCtx, emit emitter)
+	// exclude is KeywordDetector's keyword_exclude.
+	exclude *regexp.Regexp
 }
 
 // emitter receives the raw values a plugin yields for a line.

@@ -64,6 +64,8 @@ type Scanner struct {
 	excludeFiles, excludeLines  []*regexp.Regexp
 	excludeSecrets              []*regexp.Regexp
 	words                       []string
+
+	loc locator
 }
 
 // DefaultPlugins returns the 27 plugins of detect-secrets 1.5.0 with their
@@ -185,6 +187,11 @@ func NewWithConfig(plugins []PluginSpec, filters []FilterSpec, cfg Config) (*Sca
 			if err != nil {
 				return nil, fmt.Errorf("plugin %s: %w", spec.Name, err)
 			}
+			if hex {
+				s.loc.hexMin = entropyMinLen(limit)
+			} else {
+				s.loc.b64Min = entropyMinLen(limit)
+			}
 			typ := "Base64 High Entropy String"
 			if hex {
 				typ = "Hex High Entropy String"
@@ -211,6 +218,15 @@ func NewWithConfig(plugins []PluginSpec, filters []FilterSpec, cfg Config) (*Sca
 			return nil, err
 		}
 	}
+	for i, p := range s.plugins {
+		s.loc.bits.set(p.name, 1<<i)
+	}
+	if s.notAlnum {
+		// Every value IPPublicDetector yields is digits, dots and a port:
+		// is_not_alphanumeric_string drops all of them.
+		s.loc.bits.ip = 0
+	}
+	s.loc.init()
 	return s, nil
 }
 
@@ -359,19 +375,15 @@ func (s *Scanner) fileFiltered(filename string) bool {
 	return false
 }
 
-func (s *Scanner) lineFiltered(filename, line, prev string, memo *pragmaMemo) bool {
-	if s.allowlist {
-		// Neither pragma form can match without the word: skip the
-		// regexes (and the second search of prev) for most lines.
-		cur := strings.Contains(line, "pragma")
-		prevHas := memo.lastLine == prev && memo.hasWord
-		if memo.lastLine != prev {
-			prevHas = strings.Contains(prev, "pragma")
-		}
-		memo.lastLine, memo.hasWord = line, cur
-		if (cur || prevHas) && isLineAllowlisted(filename, line, prev) {
-			return true
-		}
+// lineFiltered applies the line filters. It runs only for lines on which a
+// plugin yields a value: a filtered line yields nothing, so deciding late
+// gives the same results as deciding first, for far fewer lines.
+func (s *Scanner) lineFiltered(filename, line, prev string) bool {
+	// Neither pragma form can match without the word: skip the regexes
+	// for most lines.
+	if s.allowlist && (strings.Contains(line, "pragma") || strings.Contains(prev, "pragma")) &&
+		isLineAllowlisted(filename, line, prev) {
+		return true
 	}
 	if s.indirect && isIndirectReference(line) {
 		return true
@@ -433,13 +445,14 @@ func (s *Scanner) ScanFile(filename string, content []byte) []Result {
 	}
 	// Scan a view of content; values kept in Results are cloned in emit.
 	text := unsafe.String(unsafe.SliceData(content), len(content))
-	raw := pyReadlines(text)
 
-	lines := s.transform(filename, text, false)
-	if len(lines) == 0 {
-		lines = raw
+	var res []Result
+	if lines := s.transform(filename, text, false); len(lines) > 0 {
+		res = s.scanLines(filename, lines)
+	} else {
+		// The raw lines, as readlines() gives them.
+		res = s.scanText(filename, pyNormalizeNewlines(text))
 	}
-	res := s.scanLines(filename, lines)
 	if len(res) == 0 {
 		// The eager transformers run only when the first pass found nothing.
 		if eager := s.transform(filename, text, true); len(eager) > 0 {
@@ -472,17 +485,28 @@ type fileState struct {
 	seen     map[resultKey]bool
 	res      []Result
 	lowerBuf []byte
-	pragma   pragmaMemo
+	// prev is the raw line before this one, for the nextline pragma; the
+	// line filters run at the line's first value (filterDone), and
+	// filtered drops every value of the line.
+	prev                 string
+	filterDone, filtered bool
 }
 
-// pragmaMemo remembers whether the previous line mentioned "pragma", so
-// each line is searched once for both allowlist forms.
-type pragmaMemo struct {
-	hasWord  bool
-	lastLine string
+func newFileState(s *Scanner, filename string) *fileState {
+	st := &fileState{s: s}
+	st.c.filename = filename
+	st.c.ft = determineFileType(filename)
+	return st
 }
 
 func (st *fileState) emit(secret string) {
+	if !st.filterDone {
+		st.filterDone = true
+		st.filtered = st.s.lineFiltered(st.c.filename, st.c.line, st.prev)
+	}
+	if st.filtered {
+		return
+	}
 	// A plugin returns a set per line: drop repeats before filtering.
 	for _, x := range st.lineSeen {
 		if x == secret {
@@ -505,8 +529,6 @@ func (st *fileState) emit(secret string) {
 	st.res = append(st.res, Result{Type: st.p.typ, Secret: secret, Line: st.lineNo, Plugin: st.p.name})
 }
 
-// lower fills the reusable buffer with the ASCII-lowercased line and
-// reports whether the line has non-ASCII bytes.
 // prepare records the byte sets of the line (the lower-cased set is the
 // same set with A-Z moved to a-z) and whether it has non-ASCII bytes; the
 // lower-cased text itself is made on first use (lineCtx.lowered).
@@ -527,30 +549,75 @@ func (st *fileState) prepare(line string) {
 	st.c.buf = &st.lowerBuf
 }
 
+// scanLine runs the plugins of m, in their order, on line lineNo (raw, as
+// read, with its newline; prev is the raw line before it or "").
+func (st *fileState) scanLine(lineNo int, raw, prev string, m pmask) {
+	line := pyRstrip(raw)
+	if line == "" {
+		return
+	}
+	st.c.line = line
+	st.prepare(line)
+	st.lineNo = lineNo
+	st.prev = prev
+	st.filterDone, st.filtered = false, false
+	for i, p := range st.s.plugins {
+		if m&(1<<i) == 0 {
+			continue
+		}
+		if st.filtered {
+			return
+		}
+		st.p = p
+		st.lineSeen = st.lineSeen[:0]
+		p.find(&st.c, st)
+	}
+}
+
+// scanLines scans a list of lines (a transformer's output, or a test's).
 func (s *Scanner) scanLines(filename string, lines []string) []Result {
-	st := &fileState{s: s}
-	st.c.filename = filename
-	st.c.ft = determineFileType(filename)
-	for i, rawLine := range lines {
-		line := pyRstrip(rawLine)
-		if line == "" {
+	st := newFileState(s, filename)
+	for i, raw := range lines {
+		m := s.loc.locateLine(raw)
+		if m == 0 {
 			continue
 		}
 		prev := ""
 		if i > 0 {
 			prev = lines[i-1]
 		}
-		if s.lineFiltered(filename, line, prev, &st.pragma) {
-			continue
+		st.scanLine(i+1, raw, prev, m)
+	}
+	return st.res
+}
+
+// scanText scans text, whose newlines are normalized, line by line as
+// readlines() splits it, visiting only the lines the locator marks.
+func (s *Scanner) scanText(filename, t string) []Result {
+	marks := s.loc.locate(t, nil)
+	if len(marks) == 0 {
+		return nil
+	}
+	st := newFileState(s, filename)
+	lineNo, counted := 1, 0
+	for k := 0; k < len(marks); {
+		p := marks[k].pos
+		lineNo += strings.Count(t[counted:p], "\n")
+		counted = p
+		start := strings.LastIndexByte(t[:p], '\n') + 1
+		end := len(t)
+		if n := strings.IndexByte(t[p:], '\n'); n >= 0 {
+			end = p + n + 1
 		}
-		st.c.line = line
-		st.prepare(line)
-		st.lineNo = i + 1
-		for _, p := range s.plugins {
-			st.p = p
-			st.lineSeen = st.lineSeen[:0]
-			p.find(&st.c, st)
+		var m pmask
+		for ; k < len(marks) && marks[k].pos < end; k++ {
+			m |= marks[k].m
 		}
+		prev := ""
+		if start > 0 {
+			prev = t[strings.LastIndexByte(t[:start-1], '\n')+1 : start]
+		}
+		st.scanLine(lineNo, t[start:end], prev, m)
 	}
 	return st.res
 }

@@ -1,9 +1,13 @@
 // Command benchtree times the detect-secrets plugins over a directory tree
 // (by default the Go source tree), single-threaded, and prints counts per
-// type. It prints no secret values.
+// type. It prints no secret values: -dump writes every result as file,
+// line, type and the SHA-1 of the value, so that two builds can be
+// compared on any tree.
 package main
 
 import (
+	"bufio"
+	"crypto/sha1"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -20,11 +24,8 @@ import (
 func main() {
 	root := flag.String("root", filepath.Join(runtime.GOROOT(), "src"), "tree to scan")
 	prof := flag.String("cpuprofile", "", "write a CPU profile")
+	dump := flag.String("dump", "", "write every result (file, line, type, SHA-1 of the value) to `FILE`")
 	flag.Parse()
-	type file struct {
-		rel  string
-		data []byte
-	}
 	var files []file
 	var total int64
 	_ = filepath.WalkDir(*root, func(p string, d fs.DirEntry, err error) error {
@@ -36,6 +37,9 @@ func main() {
 			return nil
 		}
 		rel, _ := filepath.Rel(*root, p)
+		if rel == "." {
+			rel = filepath.Base(p)
+		}
 		files = append(files, file{filepath.ToSlash(rel), b})
 		total += int64(len(b))
 		return nil
@@ -51,13 +55,21 @@ func main() {
 		_ = pprof.StartCPUProfile(pf)
 		defer pprof.StopCPUProfile()
 	}
+	all := make([][]detectsecrets.Result, len(files))
 	start := time.Now()
-	for _, f := range files {
-		for _, r := range s.ScanFile(f.rel, f.data) {
+	for i, f := range files {
+		all[i] = s.ScanFile(f.rel, f.data)
+		for _, r := range all[i] {
 			counts[r.Type]++
 		}
 	}
 	el := time.Since(start)
+	if *dump != "" {
+		if err := writeDump(*dump, files, all); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	fmt.Printf("%d files, %.1f MB, %v (%.0f MB/s)\n", len(files), float64(total)/1e6, el, float64(total)/1e6/el.Seconds())
 	var types []string
 	for t := range counts {
@@ -67,4 +79,26 @@ func main() {
 	for _, t := range types {
 		fmt.Printf("  %-35s %d\n", t, counts[t])
 	}
+}
+
+type file struct {
+	rel  string
+	data []byte
+}
+
+func writeDump(name string, files []file, all [][]detectsecrets.Result) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for i, rs := range all {
+		for _, r := range rs {
+			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%x\n", files[i].rel, r.Line, r.Type, r.Plugin, sha1.Sum([]byte(r.Secret)))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
 }
