@@ -86,6 +86,15 @@ func edgeCases() map[string]string {
 	}
 	big.WriteString(s["github"] + "\n")
 	cases["big-file"] = big.String()
+	// One long line of assignments: every match shares the line, which
+	// the generic rule's "line" allowlists read (and the fast detector
+	// remembers); with the allowlisted marker, every match is allowed.
+	var long strings.Builder
+	for long.Len() < 12_000 {
+		long.WriteString("password=\"" + alnum(r, 20) + "\" ")
+	}
+	cases["long-line-assignments"] = long.String()
+	cases["long-line-allowlisted"] = long.String() + "RUN --mount=type=secret,id=x true\n" + long.String() + " --mount=type=secret,id=y"
 	return cases
 }
 
