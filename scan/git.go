@@ -272,15 +272,13 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 	frag := sources.Fragment{Raw: raw, FilePath: path, CommitSHA: commit, StartLine: int(tf.NewPosition)}
 	var out []Finding
 	lines := lineIndex(content)
+	checks := newLineChecks(path, content, lines, opts.Exclude)
 	for _, m := range secrets.Reposition(opts.Detector.Detect(ctx, frag), content, frag.StartLine) {
 		// Lines of the hunk: m.StartLine counts from the file's start.
 		local := m
 		local.StartLine -= frag.StartLine - 1
 		local.EndLine -= frag.StartLine - 1
-		if accepted(path, content, lines, local) || isHashLine(lineText(content, lines, local.StartLine)) {
-			continue
-		}
-		if opts.Exclude != nil && (opts.Exclude.Secret(m.Secret) || opts.Exclude.Line(lineText(content, lines, local.StartLine))) {
+		if checks.drop(local) || (opts.Exclude != nil && opts.Exclude.Secret(m.Secret)) {
 			continue
 		}
 		f := secretFinding(path, m)

@@ -330,11 +330,9 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, int64(len(content)), nil
 	}
 	lines := lineIndex(content)
+	checks := newLineChecks(t.Rel, content, lines, ex)
 	for _, m := range matches {
-		if accepted(t.Rel, content, lines, m) || isHashLine(lineText(content, lines, m.StartLine)) {
-			continue
-		}
-		if ex != nil && (ex.Secret(m.Secret) || ex.Line(lineText(content, lines, m.StartLine))) {
+		if checks.drop(m) || (ex != nil && ex.Secret(m.Secret)) {
 			continue
 		}
 		findings = append(findings, secretFinding(t.Rel, m))
@@ -369,15 +367,61 @@ func IsBinary(content []byte) bool {
 	return err == nil && kind.MIME.Type == "application"
 }
 
-// accepted applies the inline pragmas to a match: detect-secrets' same-line
-// and next-line forms (gitleaks:allow is handled by the detector itself).
-func accepted(file string, content []byte, lines []int, m secrets.Match) bool {
+// lineChecks answers the questions a match asks of its lines — a pragma on
+// them or above, a baseline hash line, an --exclude-lines pattern — once
+// per line. A long line can hold a match every few dozen bytes: asking per
+// match copied and searched the whole line each time, quadratic in the
+// line's length (a 1 MB line of assignments took minutes).
+type lineChecks struct {
+	file    string
+	content []byte
+	starts  []int
+	ex      Excluder
+	memo    map[int]lineFacts
+}
+
+// lineFacts is what lineChecks knows about one line.
+type lineFacts struct {
+	allows     bool // ends with a same-line pragma
+	allowsNext bool // is a nextline pragma for the line below
+	drop       bool // a baseline hash line, or excluded by --exclude-lines
+}
+
+func newLineChecks(file string, content []byte, starts []int, ex Excluder) *lineChecks {
+	return &lineChecks{file: file, content: content, starts: starts, ex: ex}
+}
+
+func (c *lineChecks) facts(n int) lineFacts {
+	if f, ok := c.memo[n]; ok {
+		return f
+	}
+	text := lineText(c.content, c.starts, n)
+	f := lineFacts{
+		allows:     pragma.AllowsLine(c.file, text),
+		allowsNext: pragma.AllowsNext(c.file, text),
+		drop:       isHashLine(text) || (c.ex != nil && c.ex.Line(text)),
+	}
+	if c.memo == nil {
+		c.memo = map[int]lineFacts{}
+	}
+	c.memo[n] = f
+	return f
+}
+
+// drop reports a match to leave out: accepted by an inline pragma
+// (detect-secrets' same-line and next-line forms; gitleaks:allow is
+// handled by the detector itself), on a hash line, or on an excluded line.
+// m's lines count from the start of content.
+func (c *lineChecks) drop(m secrets.Match) bool {
 	for l := m.StartLine; l <= m.EndLine && l > 0; l++ {
-		if pragma.AllowsLine(file, lineText(content, lines, l)) {
+		if c.facts(l).allows {
 			return true
 		}
 	}
-	return m.StartLine > 1 && pragma.AllowsNext(file, lineText(content, lines, m.StartLine-1))
+	if m.StartLine > 1 && c.facts(m.StartLine-1).allowsNext {
+		return true
+	}
+	return c.facts(m.StartLine).drop
 }
 
 // hashLine is a baseline entry's hash: a SHA-1 of a secret, never a

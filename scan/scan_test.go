@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coderclaw/clawgate/baseline"
 	"github.com/coderclaw/clawgate/internal/testrepo"
 	"github.com/coderclaw/clawgate/scan"
 )
@@ -169,5 +170,42 @@ func TestBaselineHashLinesAreNotSecrets(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || res.Findings[0].File != "real.json" {
 		t.Fatalf("findings = %+v", res.Findings)
+	}
+}
+
+// Many matches on one line: the pragmas, hash lines and --exclude-lines are
+// decided per line (once), and each still applies to exactly its lines.
+func TestManyMatchesOnALine(t *testing.T) {
+	assign := func(seed int64) string {
+		var b strings.Builder
+		for i := int64(0); i < 100; i++ {
+			b.WriteString("password=\"" + testrepo.GitHubToken(seed*1000 + i)[4:24] + "\" ")
+		}
+		return b.String()
+	}
+	r := testrepo.New(t)
+	r.Write("many.txt", strings.Join([]string{
+		assign(1),                             // 1: 100 findings
+		"# pragma: allowlist nextline secret", // 2
+		assign(2),                             // 3: accepted by line 2
+		assign(3) + " # pragma: allowlist secret", // 4: accepted
+		assign(4) + " EXCLUDED",                   // 5: --exclude-lines
+		assign(5),                                 // 6: 100 findings
+	}, "\n")+"\n")
+	ex, err := baseline.NewExcludes(baseline.ExcludePatterns{Lines: []string{"EXCLUDED$"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, Exclude: ex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perLine := map[int]int{}
+	for _, f := range res.Findings {
+		perLine[f.Line]++
+	}
+	// A few random values fall under the generic rule's entropy bar.
+	if len(perLine) != 2 || perLine[1] < 90 || perLine[6] < 90 {
+		t.Fatalf("findings per line = %v, want about 100 on lines 1 and 6 only", perLine)
 	}
 }
