@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/coderclaw/clawgate/internal/redact"
 )
 
 // Read reads and parses the baseline at path. A missing file gives an
@@ -245,11 +247,12 @@ func parseVersion(s string) (major, minor int, ok bool) {
 	return major, minor, true
 }
 
+// quoteShort quotes a value from the file for an error message: whole when
+// it is short, else only its first characters. A broken baseline can hold
+// anything, a secret pasted into "version" included. (Filenames are shown:
+// they are paths, which every finding shows too.)
 func quoteShort(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return strconv.Quote(s)
+	return redact.Quote(s)
 }
 
 func (d *decoder) optString(v *jvalue, what string) (string, error) {
