@@ -175,6 +175,11 @@ func (f *locFile) load(path string, maxSize int64) {
 		f.reason = "cannot read the file: " + errText(err)
 		return
 	}
+	// The scan reads UTF-16 text as UTF-8; so must the search for what it
+	// found.
+	if text, ok := scan.DecodeUTF16(content); ok {
+		content = text
+	}
 	if scan.IsBinary(content) {
 		f.reason = "binary file"
 		return

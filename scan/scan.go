@@ -322,12 +322,16 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 	if len(content) == 0 {
 		return nil, nil, false, 0, nil
 	}
+	size := int64(len(content))
+	if text, ok := DecodeUTF16(content); ok {
+		content = text
+	}
 	if IsBinary(content) {
 		return nil, nil, true, 0, nil
 	}
 	matches, derr := secrets.ScanContent(ctx, det, t.Rel, content)
 	if derr != nil {
-		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, int64(len(content)), nil
+		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, size, nil
 	}
 	lines := lineIndex(content)
 	checks := newLineChecks(t.Rel, content, lines, ex)
@@ -340,7 +344,7 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 	if ds != nil {
 		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
 	}
-	return findings, nil, false, int64(len(content)), nil
+	return findings, nil, false, size, nil
 }
 
 func describeReadError(err error) string {

@@ -2,11 +2,13 @@ package scan_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/coderclaw/clawgate/baseline"
 	"github.com/coderclaw/clawgate/internal/testrepo"
@@ -207,5 +209,71 @@ func TestManyMatchesOnALine(t *testing.T) {
 	// A few random values fall under the generic rule's entropy bar.
 	if len(perLine) != 2 || perLine[1] < 90 || perLine[6] < 90 {
 		t.Fatalf("findings per line = %v, want about 100 on lines 1 and 6 only", perLine)
+	}
+}
+
+// utf16 encodes s as UTF-16 with a byte-order mark.
+func utf16Text(s string, bigEndian bool) string {
+	var b []byte
+	if bigEndian {
+		b = []byte{0xFE, 0xFF}
+	} else {
+		b = []byte{0xFF, 0xFE}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
+}
+
+// A secret in UTF-16 text with a BOM (PowerShell, .reg exports) is found,
+// at its line and character column; UTF-16 without a BOM stays binary.
+func TestUTF16WithBOM(t *testing.T) {
+	aws := testrepo.AWSKey(7)
+	text := "# deploy\r\n$x = \"é😀\"; $env:KEY = \"" + aws + "\"\r\n"
+	r := testrepo.New(t)
+	r.Write("le.ps1", utf16Text(text, false))
+	r.Write("be.reg", utf16Text(text, true))
+	r.Write("nobom.ps1", utf16Text(text, false)[2:])
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d:%d-%d %v", f.File, f.Line, f.Column, f.EndColumn, f.HashedSecret == scan.HashSecret(aws)))
+	}
+	want := "be.reg:2:24-44 true,le.ps1:2:24-44 true"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("findings = %v, want %s", got, want)
+	}
+	if res.Binary != 1 {
+		t.Fatalf("binary files = %d, want 1 (UTF-16 without a BOM)", res.Binary)
+	}
+}
+
+func TestDecodeUTF16(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"\xff\xfea\x00b\x00", "ab", true},
+		{"\xfe\xff\x00a\x00b", "ab", true},
+		{"\xff\xfe=\xd8\x00\xde", "😀", true},         // surrogate pair
+		{"\xff\xfe=\xd8a\x00", "\ufffda", true},      // lone high surrogate
+		{"\xff\xfea\x00b", "a\ufffd", true},          // odd trailing byte
+		{"\xff\xfe\x00\x00a\x00\x00\x00", "", false}, // UTF-32LE
+		{"\xef\xbb\xbfab", "", false},                // UTF-8 BOM: scanned as is
+		{"a\x00b\x00", "", false},                    // no BOM
+	} {
+		got, ok := scan.DecodeUTF16([]byte(tc.in))
+		if ok != tc.ok || string(got) != tc.want {
+			t.Errorf("DecodeUTF16(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
 	}
 }
