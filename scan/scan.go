@@ -25,6 +25,13 @@ import (
 // instead of scanned.
 const DefaultMaxFileSize = 10 * 1000 * 1000
 
+// DefaultMaxFindingsPerFile caps the secrets one file reports. A line of
+// assignments yields a finding every few dozen bytes: 10 MB made 300,000
+// findings and 1.4 GB of memory for the JSON report, and nothing stopped
+// many such files from adding up. Past the cap a file is reported as
+// truncated, and the gate fails: the secrets not kept were not checked.
+const DefaultMaxFindingsPerFile = 10000
+
 // Excluder holds the regex exclusions a baseline's filters_used and the
 // --exclude-* flags add. A nil Excluder excludes nothing.
 type Excluder interface {
@@ -82,6 +89,10 @@ type Options struct {
 	// MaxFileSize skips larger files (reported in Result.Skipped); 0 means
 	// DefaultMaxFileSize, negative means no limit.
 	MaxFileSize int64
+	// MaxFindingsPerFile keeps the first secrets of a file that has more,
+	// reporting it as truncated; 0 means DefaultMaxFindingsPerFile,
+	// negative means no limit.
+	MaxFindingsPerFile int
 	// Rules are the gitleaks rules; nil means the defaults.
 	Rules *secrets.Rules
 	// Detector is the detection engine; nil means the fast one.
@@ -154,6 +165,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if maxSize == 0 {
 		maxSize = DefaultMaxFileSize
 	}
+	maxFindings := opts.MaxFindingsPerFile
+	if maxFindings == 0 {
+		maxFindings = DefaultMaxFindingsPerFile
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -191,7 +206,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				return
 			}
 			t := targets[i]
-			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.DetectSecrets, opts.Exclude)
+			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, maxFindings, rules, det, opts.DetectSecrets, opts.Exclude)
 			mu.Lock()
 			if err != nil && runErr == nil {
 				runErr = err
@@ -302,7 +317,7 @@ func readCapped(path string, maxSize int64, buf []byte) ([]byte, error) {
 
 // scanTarget reads and scans one file. A file that cannot be read is
 // reported as skipped; the scan goes on.
-func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
+func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, maxFindings int, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
 	if ex != nil && ex.File(t.Rel) {
 		return nil, nil, false, 0, nil
 	}
@@ -329,20 +344,37 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 	if IsBinary(content) {
 		return nil, nil, true, 0, nil
 	}
-	matches, derr := secrets.ScanContent(ctx, det, t.Rel, content)
+	lines := lineIndex(content)
+	checks := newLineChecks(t.Rel, content, lines, ex)
+	truncated := false
+	derr := secrets.ScanContentFunc(ctx, det, t.Rel, content, func(ms []secrets.Match) bool {
+		for _, m := range ms {
+			if checks.drop(m) || (ex != nil && ex.Secret(m.Secret)) {
+				continue
+			}
+			findings = append(findings, secretFinding(t.Rel, m))
+		}
+		// Past the cap, the rest of the file is not scanned.
+		truncated = maxFindings > 0 && len(findings) > maxFindings
+		return !truncated
+	})
 	if derr != nil {
 		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, size, nil
 	}
-	lines := lineIndex(content)
-	checks := newLineChecks(t.Rel, content, lines, ex)
-	for _, m := range matches {
-		if checks.drop(m) || (ex != nil && ex.Secret(m.Secret)) {
-			continue
-		}
-		findings = append(findings, secretFinding(t.Rel, m))
-	}
-	if ds != nil {
+	if ds != nil && !truncated {
 		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
+		truncated = maxFindings > 0 && len(findings) > maxFindings
+	}
+	if truncated {
+		// Keep the first in the file, in a slice of their own so the
+		// rest can be freed.
+		SortFindings(findings)
+		findings = append([]Finding(nil), findings[:maxFindings]...)
+		return findings, &Skipped{
+			File:      t.Rel,
+			Reason:    fmt.Sprintf("more than %d secrets, the cap for one file: the first %d are reported, the rest not checked", maxFindings, maxFindings),
+			Truncated: true,
+		}, false, size, nil
 	}
 	return findings, nil, false, size, nil
 }

@@ -277,3 +277,29 @@ func TestDecodeUTF16(t *testing.T) {
 		}
 	}
 }
+
+// A file with more secrets than the cap reports the first ones, in file
+// order, and is marked truncated; a file at the cap is not.
+func TestFindingsCapPerFile(t *testing.T) {
+	var many strings.Builder
+	for i := int64(0); many.Len() < 150_000; i++ { // several 100 kB fragments
+		many.WriteString("token = \"" + testrepo.GitHubToken(100+i) + "\"\n")
+	}
+	r := testrepo.New(t)
+	r.Write("many.txt", many.String())
+	r.Write("few.txt", "a = \""+testrepo.GitHubToken(1)+"\"\nb = \""+testrepo.GitHubToken(2)+"\"\n")
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, MaxFindingsPerFile: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
+	}
+	if g := strings.Join(got, ","); g != "few.txt:1,few.txt:2,many.txt:1,many.txt:2" {
+		t.Fatalf("findings = %s", g)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].File != "many.txt" || !res.Skipped[0].Truncated || !strings.Contains(res.Skipped[0].Reason, "more than 2 secrets") {
+		t.Fatalf("skipped = %+v", res.Skipped)
+	}
+}

@@ -108,6 +108,11 @@ func runScan(f *scanFlags, args []string) error {
 		return errorf("%v", err)
 	}
 	why := f.auditVerdict(g.base)
+	for _, s := range g.res.Skipped {
+		if s.Truncated {
+			why = append(why, fmt.Sprintf("%s has more secrets than clawgate checks in one file; the rest were not checked (exclude the file with --exclude-files, or split it)", s.File))
+		}
+	}
 	for _, w := range why {
 		fmt.Fprintf(os.Stderr, "clawgate: %s\n", w)
 	}

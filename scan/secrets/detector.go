@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"unicode/utf8"
@@ -87,8 +88,27 @@ func (r *Reference) Detect(ctx context.Context, f sources.Fragment) []Match {
 // gitleaks' own columns count the preceding newline on all but a
 // fragment's first line, and restart at each 100 kB fragment.
 func ScanContent(ctx context.Context, d Detector, path string, content []byte) (matches []Match, err error) {
+	err = ScanContentFunc(ctx, d, path, content, func(ms []Match) bool {
+		matches = append(matches, ms...)
+		return true
+	})
+	return matches, err
+}
+
+// errStop ends a fragment walk that the caller stopped.
+var errStop = errors.New("stop")
+
+// ScanContentFunc is ScanContent handing over the matches of each fragment,
+// in file order, as it goes; it stops when each returns false. A caller
+// that keeps a bounded number of findings need not hold every match of a
+// file that has hundreds of thousands.
+func ScanContentFunc(ctx context.Context, d Detector, path string, content []byte, each func([]Match) bool) (err error) {
 	if len(content) < readSize {
-		return scanSmall(ctx, d, path, content)
+		ms, err := scanSmall(ctx, d, path, content)
+		if err == nil && len(ms) > 0 {
+			each(ms)
+		}
+		return err
 	}
 	buf := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(buf)
@@ -119,13 +139,15 @@ func ScanContent(ctx context.Context, d Detector, path string, content []byte) (
 		for i := range found {
 			repositionMatch(&found[i], cols, frag, f.StartLine, fragOff)
 		}
-		matches = append(matches, found...)
+		if !each(found) {
+			return errStop
+		}
 		return nil
 	})
-	if err == io.EOF {
+	if err == io.EOF || err == errStop {
 		err = nil
 	}
-	return matches, err
+	return err
 }
 
 // readSize is gitleaks' file read size: a file shorter than this is one
