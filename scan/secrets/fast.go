@@ -338,7 +338,7 @@ func (f *Fast) confirm(fr *fastRule, frag sources.Fragment, text string, rawLine
 		loc.endLineIndex = m1
 	}
 	line := frag.Raw[loc.startLineIndex:loc.endLineIndex]
-	if strings.Contains(line, gitleaksAllow) {
+	if memo.hasAllow(line) {
 		return finding{}, false
 	}
 	if curLine == "" {
@@ -447,6 +447,21 @@ func (m *lineVerdicts) regexAllowed(a *config.Allowlist, target string) bool {
 	return v
 }
 
+// hasAllow reports whether line carries gitleaks:allow, remembered per
+// line like the allowlist verdicts (the nil allowlist is its key).
+func (m *lineVerdicts) hasAllow(line string) bool {
+	k := lineVerdictKey{nil, unsafe.StringData(line), len(line)}
+	if v, ok := (*m)[k]; ok {
+		return v
+	}
+	v := strings.Contains(line, gitleaksAllow)
+	if *m == nil {
+		*m = lineVerdicts{}
+	}
+	(*m)[k] = v
+	return v
+}
+
 // findingAllowed is gitleaks' finding-level allowlist test.
 func findingAllowed(fd *finding, frag sources.Fragment, currentLine string, allowlists []*config.Allowlist, memo *lineVerdicts) bool {
 	for _, a := range allowlists {
@@ -503,18 +518,30 @@ func shannonEntropy(data string) float64 {
 }
 
 // filterGeneric drops a generic-rule finding when a specific rule found a
-// superset of its secret on the same line, as gitleaks does.
+// superset of its secret on the same line, as gitleaks does. The specific
+// findings are looked up by line: comparing every pair was quadratic, and a
+// commit adding one long line of assignments (one fragment in a history
+// scan) has hundreds of thousands of generic findings.
 func filterGeneric(fs []finding) []Match {
+	generic := make([]bool, len(fs))
+	var specific map[int][]int // line → indexes of non-generic findings
+	for i := range fs {
+		generic[i] = strings.Contains(strings.ToLower(fs[i].RuleID), "generic")
+		if !generic[i] {
+			if specific == nil {
+				specific = map[int][]int{}
+			}
+			specific[fs[i].StartLine] = append(specific[fs[i].StartLine], i)
+		}
+	}
 	var out []Match
 	for i := range fs {
 		f := &fs[i]
 		keep := true
-		if strings.Contains(strings.ToLower(f.RuleID), "generic") {
-			for j := range fs {
+		if generic[i] {
+			for _, j := range specific[f.StartLine] {
 				p := &fs[j]
-				if f.StartLine == p.StartLine && f.RuleID != p.RuleID &&
-					strings.Contains(p.Secret, f.Secret) &&
-					!strings.Contains(strings.ToLower(p.RuleID), "generic") {
+				if f.RuleID != p.RuleID && strings.Contains(p.Secret, f.Secret) {
 					keep = false
 					break
 				}
