@@ -241,7 +241,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	case mode.since != "":
 		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
 			Root: root, Since: mode.since, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
-			DetectSecrets: ds,
+			DetectSecrets: ds, MaxFileSize: g.maxFileSize.bytes(),
 		})
 		if err != nil {
 			return nil, nil, errorf("%v", err)
@@ -263,6 +263,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	}
 	if history != nil {
 		res.Findings = append(history.Findings, res.Findings...)
+		res.Skipped = append(history.Skipped, res.Skipped...)
 		res.Files = history.Files
 		scan.SortFindings(res.Findings)
 	}
