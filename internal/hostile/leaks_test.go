@@ -85,7 +85,9 @@ var brokenBaselines = []func(e *leakEnv) string{
 		return `{"version": "1.5.0", "results": {"a.py": [{"type": "T", "hashed_secret": "` + e.secret(12) + `", "is_verified": "` + e.secret(13) + `"}]}}`
 	},
 	func(e *leakEnv) string { return `{"version": "1.5.0", "results": {}, "` + e.secret(14) + `": }` },
-	func(e *leakEnv) string { return `{"version": "1.5.0", "generated_at": 5, "note": "` + e.secret(15) + `", "results": {}}` },
+	func(e *leakEnv) string {
+		return `{"version": "1.5.0", "generated_at": 5, "note": "` + e.secret(15) + `", "results": {}}`
+	},
 }
 
 // brokenConfigs hide secrets where CoderClaw config syntax breaks.
@@ -111,11 +113,17 @@ var brokenGitleaks = []func(e *leakEnv) string{
 	func(e *leakEnv) string {
 		return "[[rules]]\nid = \"x\"\nregex = '''a'''\n[[rules.allowlists]]\nstopwords = [\"a\"]\nregexTarget = \"" + e.secret(6) + "\"\n"
 	},
-	func(e *leakEnv) string { return "[[rules]]\nregex = '''" + e.secret(7) + "'''\ndescription = \"" + e.secret(8) + "\"\n" },
+	func(e *leakEnv) string {
+		return "[[rules]]\nregex = '''" + e.secret(7) + "'''\ndescription = \"" + e.secret(8) + "\"\n"
+	},
 	func(e *leakEnv) string { return "[extend]\npath = \"" + e.secret(9) + "\"\n" },
 	func(e *leakEnv) string { return "title = \"" + e.secret(10) + "\n" },
-	func(e *leakEnv) string { return "[[rules]]\nid = \"x\"\nregex = '''a'''\nentropy = \"" + e.secret(11) + "\"\n" },
-	func(e *leakEnv) string { return "[[rules]]\nid = \"x\"\nregex = '''(a)'''\nsecretGroup = 3\nkeywords = [\"" + e.secret(12) + "\"]\n" },
+	func(e *leakEnv) string {
+		return "[[rules]]\nid = \"x\"\nregex = '''a'''\nentropy = \"" + e.secret(11) + "\"\n"
+	},
+	func(e *leakEnv) string {
+		return "[[rules]]\nid = \"x\"\nregex = '''(a)'''\nsecretGroup = 3\nkeywords = [\"" + e.secret(12) + "\"]\n"
+	},
 }
 
 func leakCases() []leakCase {
@@ -130,8 +138,12 @@ func leakCases() []leakCase {
 		{phase: committed, name: "scan github + step summary", args: args("scan", "--format", "github"), code: 1, env: []string{"GITHUB_STEP_SUMMARY={out}/summary.md"}, files: []string{"{out}/summary.md"}},
 		{phase: committed, name: "scan --progress", args: args("scan", "--progress"), code: 1},
 		{phase: committed, name: "scan --since", args: func(_ *testing.T, e *leakEnv) []string { return []string{"scan", "--since", e.base} }, code: 1},
-		{phase: committed, name: "scan --since json", args: func(_ *testing.T, e *leakEnv) []string { return []string{"scan", "--since", e.base, "--format", "json"} }, code: 1},
-		{phase: committed, name: "scan --since sarif", args: func(_ *testing.T, e *leakEnv) []string { return []string{"scan", "--since", e.base, "--format", "sarif"} }, code: 1},
+		{phase: committed, name: "scan --since json", args: func(_ *testing.T, e *leakEnv) []string {
+			return []string{"scan", "--since", e.base, "--format", "json"}
+		}, code: 1},
+		{phase: committed, name: "scan --since sarif", args: func(_ *testing.T, e *leakEnv) []string {
+			return []string{"scan", "--since", e.base, "--format", "sarif"}
+		}, code: 1},
 		{phase: committed, name: "scan one file", args: args("scan", "settings.py"), code: 1},
 		{phase: committed, name: "lint", args: args("lint"), code: 1},
 		{phase: committed, name: "lint json", args: args("lint", "--format", "json"), code: 1},
