@@ -177,10 +177,8 @@ func (f *locFile) load(path string, maxSize int64) {
 	}
 	// The scan reads UTF-16 text as UTF-8; so must the search for what it
 	// found.
-	if text, ok := scan.DecodeUTF16(content); ok {
-		content = text
-	}
-	if scan.IsBinary(content) {
+	content, binary := scan.Text(content)
+	if binary {
 		f.reason = "binary file"
 		return
 	}

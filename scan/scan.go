@@ -338,10 +338,8 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 		return nil, nil, false, 0, nil
 	}
 	size := int64(len(content))
-	if text, ok := DecodeUTF16(content); ok {
-		content = text
-	}
-	if IsBinary(content) {
+	content, binary = Text(content)
+	if binary {
 		return nil, nil, true, 0, nil
 	}
 	lines := lineIndex(content)

@@ -303,3 +303,18 @@ func TestFindingsCapPerFile(t *testing.T) {
 		t.Fatalf("skipped = %+v", res.Skipped)
 	}
 }
+
+// Text that starts with the bytes of a UTF-16 BOM but is not UTF-16 is
+// scanned as it is: a BOM in front must not hide a secret.
+func TestFakeBOMDoesNotHideSecrets(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("fake.txt", "\xff\xfeAWS_KEY="+testrepo.AWSKey(9)+"\n")
+	r.Write("fake-be.txt", "\xfe\xffAWS_KEY="+testrepo.AWSKey(9)+"\n")
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 2 {
+		t.Fatalf("%d findings, want 2", len(res.Findings))
+	}
+}

@@ -5,16 +5,31 @@ import (
 	"unicode/utf8"
 )
 
-// DecodeUTF16 returns content as UTF-8 when it is UTF-16 text with a
-// byte-order mark (the BOM itself dropped), and ok false otherwise.
+// Text returns what a scan reads of content: content itself when it is
+// text, its UTF-8 decoding when it is UTF-16 text with a byte-order mark,
+// and binary true otherwise.
 //
 // Windows tools write UTF-16: PowerShell scripts, .reg exports, some
 // .config and .rc files. Every other character of ASCII text in UTF-16 is
 // a NUL byte, which marks a file binary, so without this a secret in such
-// a file was never scanned. Only a BOM decides: UTF-16 without one cannot
-// be told from binary data reliably, and any other file is scanned byte for
-// byte as gitleaks scans it. Positions in findings are then lines and
-// characters of the decoded text, as an editor shows the file. A lone
+// a file was never scanned. Only a file that would be skipped as binary is
+// decoded: a text file that merely starts with the bytes of a BOM is
+// scanned byte for byte, as gitleaks scans it (decoding it would hide its
+// secrets: "\xff\xfe" in front of a key would be enough). Positions in
+// findings of a decoded file are lines and characters of the decoded text,
+// as an editor shows the file.
+func Text(content []byte) (text []byte, binary bool) {
+	if !IsBinary(content) {
+		return content, false
+	}
+	if dec, ok := DecodeUTF16(content); ok && !IsBinary(dec) {
+		return dec, false
+	}
+	return nil, true
+}
+
+// DecodeUTF16 returns content as UTF-8 when it starts with a UTF-16
+// byte-order mark (the BOM itself dropped), and ok false otherwise. A lone
 // surrogate or a trailing odd byte becomes U+FFFD.
 func DecodeUTF16(content []byte) (text []byte, ok bool) {
 	if len(content) < 2 {
