@@ -407,6 +407,22 @@ func TestRead(t *testing.T) {
 			t.Fatalf("f=%+v err=%v", f, err)
 		}
 	})
+	t.Run("a symlink to an endless device", func(t *testing.T) {
+		// A repository can commit its baseline (or .detect-secrets.cfg) as
+		// one: refused at once, never read.
+		p := filepath.Join(dir, "zero")
+		if err := os.Symlink("/dev/zero", p); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Read(p)
+		var be *Error
+		if !errors.As(err, &be) || !strings.Contains(err.Error(), "cannot read the baseline: not a regular file") {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := ReadDetectSecretsCfg(p); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf(".detect-secrets.cfg: err = %v", err)
+		}
+	})
 	t.Run("broken file names the path", func(t *testing.T) {
 		p := filepath.Join(dir, "broken")
 		if err := os.WriteFile(p, []byte("{\n  \"results\": {\n"), 0o644); err != nil {

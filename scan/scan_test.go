@@ -318,3 +318,15 @@ func TestFakeBOMDoesNotHideSecrets(t *testing.T) {
 		t.Fatalf("%d findings, want 2", len(res.Findings))
 	}
 }
+
+// A .gitleaksignore committed as a symlink to an endless device is refused,
+// not read forever.
+func TestGitleaksIgnoreOnADevice(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/urandom", filepath.Join(dir, ".gitleaksignore")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scan.ReadGitleaksIgnore(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v", err)
+	}
+}

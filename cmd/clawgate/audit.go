@@ -186,14 +186,9 @@ func runAudit(f *auditFlags, args []string, fs *flag.FlagSet) error {
 // the position, for a broken one).
 func readBaseline(path string, isDefault bool) ([]byte, *baseline.File, error) {
 	// One read: the bytes kept to reproduce the file are the ones parsed.
-	data, err := os.ReadFile(path)
+	data, err := baseline.ReadBytes(path)
 	var bl *baseline.File
-	if err != nil {
-		// Read's error names the file and says why.
-		if _, rerr := baseline.Read(path); rerr != nil {
-			err = rerr
-		}
-	} else {
+	if err == nil {
 		bl, err = baseline.Parse(path, data)
 	}
 	if err != nil {

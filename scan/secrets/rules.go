@@ -14,6 +14,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/logging"
 
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/internal/redact"
 )
 
@@ -145,7 +146,9 @@ func LoadRules(path string, content []byte) (*Rules, error) {
 		return defaultRulesLocked()
 	}
 	if content == nil {
-		b, err := os.ReadFile(path)
+		// Capped, regular files only: a --gitleaks-config path in a
+		// workflow can be a committed symlink to /dev/zero.
+		b, err := fsutil.ReadRegular(path, maxConfigSize)
 		if err != nil {
 			return nil, fmt.Errorf("gitleaks config: %w", err)
 		}
@@ -190,6 +193,9 @@ func translate(content []byte, path string) (cfg config.Config, err error) {
 	if err := viper.ReadConfig(bytes.NewReader(content)); err != nil {
 		return config.Config{}, fmt.Errorf("invalid TOML: %w", err)
 	}
+	if err := checkExtends(viper.GetString("extend.path")); err != nil {
+		return config.Config{}, err
+	}
 	var vc config.ViperConfig
 	if err := viper.Unmarshal(&vc); err != nil {
 		return config.Config{}, fmt.Errorf("invalid gitleaks config: %w", err)
@@ -202,6 +208,29 @@ func translate(content []byte, path string) (cfg config.Config, err error) {
 		return config.Config{}, fmt.Errorf("no rules defined (add [extend] useDefault = true to keep the default rules)")
 	}
 	return cfg, nil
+}
+
+// maxConfigSize caps a gitleaks config (gitleaks' own default is 70 kB).
+const maxConfigSize = 16 << 20
+
+// checkExtends makes sure the files an [extend] chain names are regular
+// files under the cap before gitleaks reads them (through viper, which
+// reads whatever the path is: /dev/zero until memory runs out, a FIFO
+// forever). gitleaks follows two levels.
+func checkExtends(path string) error {
+	for depth := 0; path != "" && depth < 2; depth++ {
+		b, err := fsutil.ReadRegular(path, maxConfigSize)
+		if err != nil {
+			return fmt.Errorf("failed to load extended config, err: %w", err)
+		}
+		v := viper.New()
+		v.SetConfigType("toml")
+		if v.ReadConfig(bytes.NewReader(b)) != nil {
+			return nil // gitleaks reports it
+		}
+		path = v.GetString("extend.path")
+	}
+	return nil
 }
 
 // regexPanic turns the panic of regexp.MustCompile, which quotes the

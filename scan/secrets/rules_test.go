@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -27,5 +29,21 @@ func TestConfigErrorsDoNotEchoValues(t *testing.T) {
 				t.Fatalf("error %q does not say %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A config that is, or extends, a device or a FIFO is refused at once:
+// read as a file it would never end.
+func TestConfigOnADeviceIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.toml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadRules(zero, nil); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("config on /dev/zero: %v", err)
+	}
+	if _, err := LoadRules("extends.toml", []byte("[extend]\npath = \""+zero+"\"\n")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("extending /dev/zero: %v", err)
 	}
 }
