@@ -175,7 +175,10 @@ func (f *locFile) load(path string, maxSize int64) {
 		f.reason = "cannot read the file: " + errText(err)
 		return
 	}
-	if scan.IsBinary(content) {
+	// The scan reads UTF-16 text as UTF-8; so must the search for what it
+	// found.
+	content, binary := scan.Text(content)
+	if binary {
 		f.reason = "binary file"
 		return
 	}

@@ -7,7 +7,6 @@ package baseline
 
 import (
 	"bytes"
-	"os"
 )
 
 // Session walks a queue of entries (see AuditQueue), labelling them one by
@@ -42,9 +41,9 @@ func NewSession(path string, data []byte, f *File, queue []int) *Session {
 // save writes the file, unless someone else changed it since this session
 // read or wrote it.
 func (s *Session) save() error {
-	cur, err := os.ReadFile(s.path)
+	cur, err := ReadBytes(s.path)
 	if err != nil {
-		return &Error{File: s.path, Msg: "cannot read the baseline before saving: " + errText(err), Err: err}
+		return &Error{File: s.path, Msg: "cannot read the baseline before saving: " + err.(*Error).Msg, Err: err}
 	}
 	if !bytes.Equal(cur, s.last) {
 		return &Error{File: s.path, Msg: "changed on disk during the audit (by another tool?); this answer is not saved, the earlier ones are: run the audit again"}

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
 )
 
 // DetectSecretsCfg is the file name teams keep next to their baseline for
@@ -23,7 +24,9 @@ const DetectSecretsCfg = ".detect-secrets.cfg"
 // line, because a misspelt key would silently exclude nothing.
 func ReadDetectSecretsCfg(path string) (ExcludePatterns, error) {
 	var pats ExcludePatterns
-	data, err := os.ReadFile(path)
+	// Capped and regular files only: a committed symlink to /dev/zero
+	// must not be read forever.
+	data, err := fsutil.ReadRegular(path, 16<<20)
 	if errors.Is(err, fs.ErrNotExist) {
 		return pats, nil
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coderclaw/clawgate/internal/redact"
 )
 
 // ExcludePatterns are Python regular expressions, as given to
@@ -35,7 +37,9 @@ func NewExcludes(p ExcludePatterns) (*Excludes, error) {
 		for _, pat := range pats {
 			re, err := compilePython(pat)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s %q: %w", flag, pat, err))
+				// Patterns are shown cut short: exclude patterns often
+				// name a literal secret.
+				errs = append(errs, fmt.Errorf("%s %s: %w", flag, redact.Quote(pat), err))
 				continue
 			}
 			*dst = append(*dst, re)
@@ -89,10 +93,12 @@ func (f *File) Excludes() (*Excludes, error) {
 			errs = append(errs, fmt.Errorf("filter %s: \"pattern\" must be a list of strings", flt.path))
 			continue
 		}
-		for _, pat := range pats {
+		for i, pat := range pats {
 			re, err := compilePython(pat)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("filter %s: pattern %q: %w", flt.path, pat, err))
+				// Numbered and cut short: an exclude-secrets pattern is
+				// often a literal secret.
+				errs = append(errs, fmt.Errorf("filter %s: pattern %d %s: %w", flt.path, i+1, redact.Quote(pat), err))
 				continue
 			}
 			*dst = append(*dst, re)
@@ -309,7 +315,7 @@ func compilePython(pat string) (*regexp.Regexp, error) {
 	}
 	re, err := regexp.Compile(goPat)
 	if err != nil {
-		return nil, fmt.Errorf("not supported by Go's RE2: %s", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return nil, fmt.Errorf("not supported by Go's RE2: %s", redact.Regexp(err))
 	}
 	return re, nil
 }

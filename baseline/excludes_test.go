@@ -175,8 +175,8 @@ func TestExcludesReportsBadPatternsAndKeepsGoodOnes(t *testing.T) {
 		t.Fatal("no error for lookahead/backreference patterns")
 	}
 	for _, want := range []string{
-		`detect_secrets.filters.regex.should_exclude_file: pattern "^(?!src/)": a lookahead`,
-		`detect_secrets.filters.regex.should_exclude_secret: pattern "(a)\\1": a backreference`,
+		`detect_secrets.filters.regex.should_exclude_file: pattern 2 "^(…": a lookahead`,
+		`detect_secrets.filters.regex.should_exclude_secret: pattern 2 "(a)\\1": a backreference`,
 		`detect_secrets.filters.regex.should_exclude_line: "pattern" must be a list`,
 	} {
 		if !strings.Contains(err.Error(), want) {
@@ -185,6 +185,30 @@ func TestExcludesReportsBadPatternsAndKeepsGoodOnes(t *testing.T) {
 	}
 	if !ex.File("vendor/x") || ex.File("lib/x") || !ex.Secret("dummy-password") || ex.Secret("real") {
 		t.Error("the patterns that compile must still work")
+	}
+}
+
+// An exclude-secrets pattern is often a literal secret: an error about it
+// names it by position and a few characters, never whole.
+func TestBadPatternIsNotEchoed(t *testing.T) {
+	f := mustParse(t, `{"version": "1.5.0", "plugins_used": [], "filters_used": [
+		{"path": "detect_secrets.filters.regex.should_exclude_secret", "pattern": ["`+pastedToken+`(?<=x)", "`+pastedToken+`("]}
+	], "results": {}}`)
+	_, err := f.Excludes()
+	if err == nil {
+		t.Fatal("no error for a lookbehind and a missing parenthesis")
+	}
+	for _, want := range []string{`pattern 1 "ghp_…": a lookbehind`, `pattern 2 "ghp_…": not supported by Go's RE2: missing closing )`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), pastedToken[:8]) {
+		t.Errorf("error echoes the pattern: %q", err)
+	}
+	_, err = NewExcludes(ExcludePatterns{Secrets: []string{pastedToken + "(?<=x)"}})
+	if err == nil || strings.Contains(err.Error(), pastedToken[:8]) || !strings.Contains(err.Error(), `--exclude-secrets "ghp_…"`) {
+		t.Errorf("--exclude-secrets error = %v", err)
 	}
 }
 

@@ -8,15 +8,33 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
+	"github.com/coderclaw/clawgate/internal/redact"
 )
 
 // Read reads and parses the baseline at path. A missing file gives an
 // *Error that wraps fs.ErrNotExist.
 func Read(path string) (*File, error) {
+	data, err := ReadBytes(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// MaxFileSize caps a baseline: 100,000 entries take about 25 MB.
+const MaxFileSize = 256 << 20
+
+// ReadBytes reads the baseline file at path without parsing it. It must be
+// a regular file (a symlink to one is followed) under MaxFileSize: a
+// repository can commit its baseline as a symlink to /dev/zero, which
+// os.ReadFile reads until memory runs out. Errors are *Error.
+func ReadBytes(path string) ([]byte, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, &Error{File: path, Msg: "is a directory, not a baseline file"}
 	}
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadRegular(path, MaxFileSize)
 	if err != nil {
 		msg := err.Error()
 		var pe *fs.PathError
@@ -25,7 +43,7 @@ func Read(path string) (*File, error) {
 		}
 		return nil, &Error{File: path, Msg: "cannot read the baseline: " + msg, Err: err}
 	}
-	return Parse(path, data)
+	return data, nil
 }
 
 // Parse parses a detect-secrets baseline of any version from 0.x to 1.x.
@@ -245,11 +263,12 @@ func parseVersion(s string) (major, minor int, ok bool) {
 	return major, minor, true
 }
 
+// quoteShort quotes a value from the file for an error message: whole when
+// it is short, else only its first characters. A broken baseline can hold
+// anything, a secret pasted into "version" included. (Filenames are shown:
+// they are paths, which every finding shows too.)
 func quoteShort(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return strconv.Quote(s)
+	return redact.Quote(s)
 }
 
 func (d *decoder) optString(v *jvalue, what string) (string, error) {

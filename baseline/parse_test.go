@@ -272,6 +272,9 @@ func TestParseLayouts(t *testing.T) {
 	}
 }
 
+// pastedToken looks like a GitHub token, assembled at run time.
+var pastedToken = "gh" + "p_" + strings.Repeat("aB3", 12)
+
 func TestParseErrors(t *testing.T) {
 	// ‸ marks where the error must point; it is removed before parsing.
 	const head = `{"version": "1.5.0", "plugins_used": [], "filters_used": [], "results": `
@@ -301,6 +304,9 @@ func TestParseErrors(t *testing.T) {
 		{"version 2", `{"version": ‸"2.0.0", "results": {}}`, `baseline version "2.0.0" is newer than this clawgate understands`},
 		{"version nonsense", `{"version": ‸"latest", "results": {}}`, "not a detect-secrets version"},
 		{"version number", `{"version": ‸1.5, "results": {}}`, `"version" must be a string`},
+		// A value is never echoed whole: it may be a pasted secret.
+		{"version pasted token", `{"version": ‸"` + pastedToken + `", "results": {}}`, `"version" "ghp_…" is not a detect-secrets version`},
+		{"version 2 pasted token", `{"version": ‸"2.0.` + pastedToken + `", "results": {}}`, `baseline version "2.0.…" is newer`},
 		{"plugins not a list", `{"version": "1.5.0", "plugins_used": ‸{}, "results": {}}`, `"plugins_used" must be a list`},
 		{"plugin without name", `{"version": "1.5.0", "plugins_used": [‸{"limit": 3}], "results": {}}`, `plugins_used[0] has no "name"`},
 		{"filter path number", `{"version": "1.5.0", "filters_used": [{"path": ‸3}], "results": {}}`, "filters_used[0].path must be a string"},
@@ -399,6 +405,22 @@ func TestRead(t *testing.T) {
 		f, err := Read(p)
 		if err != nil || len(f.Results) != 1 {
 			t.Fatalf("f=%+v err=%v", f, err)
+		}
+	})
+	t.Run("a symlink to an endless device", func(t *testing.T) {
+		// A repository can commit its baseline (or .detect-secrets.cfg) as
+		// one: refused at once, never read.
+		p := filepath.Join(dir, "zero")
+		if err := os.Symlink("/dev/zero", p); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Read(p)
+		var be *Error
+		if !errors.As(err, &be) || !strings.Contains(err.Error(), "cannot read the baseline: not a regular file") {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := ReadDetectSecretsCfg(p); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf(".detect-secrets.cfg: err = %v", err)
 		}
 	})
 	t.Run("broken file names the path", func(t *testing.T) {

@@ -117,7 +117,7 @@ func writeFiles(w io.Writer, shown []scan.Finding, paint func(code, s string) st
 			status = paint(dim, status)
 		}
 		// file:line:column, which terminals and editors open at the spot.
-		where := paint(bold, fmt.Sprintf("%s:%d:%d", oneLine(f.File), f.Line, f.Column))
+		where := paint(bold, fmt.Sprintf("%s:%d:%d", LineStart(oneLine(f.File)), f.Line, f.Column))
 		if f.Commit != "" {
 			where += " @" + shortCommit(f.Commit)
 		}
@@ -170,6 +170,18 @@ func writeFooter(w io.Writer, shown []scan.Finding, skipped []scan.Skipped, sum 
 		return err
 	}
 	return nil
+}
+
+// LineStart makes a path (or any text from a file) safe to print at the
+// start of a line. GitHub Actions reads any line of a job's output that
+// starts with "::" as a workflow command: a file named "::error file=x::..."
+// would forge an annotation, "::stop-commands::..." would silence the real
+// ones. "./" in front keeps it a name of the same file.
+func LineStart(path string) string {
+	if strings.HasPrefix(path, "::") {
+		return "./" + path
+	}
+	return path
 }
 
 // oneLine keeps a hostile file name or message from forging output lines.

@@ -47,6 +47,22 @@ func TestWriteTextEscapesFileNames(t *testing.T) {
 	}
 }
 
+// A file name cannot become a GitHub Actions workflow command: no output
+// line starts with "::".
+func TestWriteTextNoWorkflowCommands(t *testing.T) {
+	fs := []scan.Finding{{Kind: scan.KindSecret, Rule: "r", File: "::error file=x::forged", Line: 1, Column: 1, Status: scan.StatusNew, Masked: "x*****"}}
+	var buf bytes.Buffer
+	WriteText(&buf, fs, nil, Summarize(fs, 1, 0), TextOptions{})
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(line, "::") {
+			t.Fatalf("a line is a workflow command: %q", line)
+		}
+	}
+	if !strings.HasPrefix(buf.String(), "./::error file=x::forged:1:1 ") {
+		t.Fatalf("finding line: %q", buf.String())
+	}
+}
+
 func TestWriteJSONShape(t *testing.T) {
 	fs := loadFindings(t)
 	var buf bytes.Buffer

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -152,6 +153,10 @@ type HistoryOptions struct {
 	// DetectSecrets, when set, runs detect-secrets' plugins on the added
 	// lines too.
 	DetectSecrets *detectsecrets.Scanner
+	// MaxFileSize and MaxFindingsPerFile are Options' caps, for a file as
+	// a commit adds it.
+	MaxFileSize        int64
+	MaxFindingsPerFile int
 }
 
 // ShallowError says the history needed is not in this clone.
@@ -195,8 +200,24 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 		}
 	}
 
-	cmd := git(ctx, root, "log", "-p", "-U0", "--first-parent", "--diff-merges=first-parent", "-M",
-		"--no-ext-diff", "--no-textconv", "--relative", opts.Since+".."+head, "--", ".")
+	maxSize := opts.MaxFileSize
+	if maxSize == 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	maxFindings := opts.MaxFindingsPerFile
+	if maxFindings == 0 {
+		maxFindings = DefaultMaxFindingsPerFile
+	}
+	args := []string{"log", "-p", "-U0", "--first-parent", "--diff-merges=first-parent", "-M",
+		"--no-ext-diff", "--no-textconv", "--full-index", "--relative", opts.Since + ".." + head, "--", "."}
+	if maxSize > 0 {
+		// git diffs a file over core.bigFileThreshold as binary: a commit
+		// adding a 500 MB text file would otherwise be parsed, held and
+		// scanned whole (8 bytes of memory for each byte added). Those
+		// files are looked up by size below and reported as too large.
+		args = append([]string{"-c", "core.bigFileThreshold=" + strconv.FormatInt(maxSize, 10)}, args...)
+	}
+	cmd := git(ctx, root, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -226,6 +247,9 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	if workers <= 0 {
 		workers = 2
 	}
+	// found counts the findings kept per commit and file, for the cap.
+	found := map[string]int{}
+	truncated := map[string]bool{}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -233,13 +257,30 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 			for j := range jobs {
 				fs := scanAdded(ctx, opts, j.commit, j.path, j.frag)
 				mu.Lock()
+				key := j.commit + "\x00" + j.path
+				if maxFindings > 0 && found[key]+len(fs) > maxFindings {
+					fs = fs[:maxFindings-found[key]]
+					if !truncated[j.path] {
+						truncated[j.path] = true
+						res.Skipped = append(res.Skipped, Skipped{
+							File:      j.path,
+							Reason:    fmt.Sprintf("more than %d secrets added in one commit, the cap for one file: the first %d are reported, the rest not checked", maxFindings, maxFindings),
+							Truncated: true,
+						})
+					}
+				}
+				found[key] += len(fs)
 				res.Findings = append(res.Findings, fs...)
 				mu.Unlock()
 			}
 		}()
 	}
 	seen := map[string]bool{}
+	var binaries []*gitdiff.File
 	for f := range diffs {
+		if f.IsBinary && !f.IsDelete && f.NewName != "" && maxSize > 0 {
+			binaries = append(binaries, f)
+		}
 		if f.IsDelete || f.IsBinary || f.NewName == "" {
 			continue
 		}
@@ -266,8 +307,54 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	big, err := tooLarge(ctx, root, binaries, maxSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.Skipped = append(res.Skipped, big...)
 	SortFindings(res.Findings)
+	sort.Slice(res.Skipped, func(i, j int) bool { return res.Skipped[i].File < res.Skipped[j].File })
 	return res, files, nil
+}
+
+// tooLarge returns the files among those git showed as binary whose added
+// blob is over maxSize (git shows those as binary: core.bigFileThreshold),
+// each once at its largest.
+func tooLarge(ctx context.Context, root string, files []*gitdiff.File, maxSize int64) ([]Skipped, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	var in bytes.Buffer
+	for _, f := range files {
+		in.WriteString(f.NewOIDPrefix + "\n")
+	}
+	cmd := git(ctx, root, "cat-file", "--batch-check=%(objectsize)")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	sizes := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	largest := map[string]int64{}
+	var order []string
+	for i, f := range files {
+		if i >= len(sizes) {
+			break
+		}
+		n, err := strconv.ParseInt(sizes[i], 10, 64)
+		if err != nil || n <= maxSize {
+			continue // a real binary file, or an object not found ("missing")
+		}
+		if _, ok := largest[f.NewName]; !ok {
+			order = append(order, f.NewName)
+		}
+		largest[f.NewName] = max(largest[f.NewName], n)
+	}
+	var out2 []Skipped
+	for _, name := range order {
+		out2 = append(out2, Skipped{File: name, Reason: "too large", Size: largest[name]})
+	}
+	return out2, nil
 }
 
 // scanAdded scans the lines one hunk adds.
@@ -286,15 +373,13 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 	frag := sources.Fragment{Raw: raw, FilePath: path, CommitSHA: commit, StartLine: int(tf.NewPosition)}
 	var out []Finding
 	lines := lineIndex(content)
+	checks := newLineChecks(path, content, lines, opts.Exclude)
 	for _, m := range secrets.Reposition(opts.Detector.Detect(ctx, frag), content, frag.StartLine) {
 		// Lines of the hunk: m.StartLine counts from the file's start.
 		local := m
 		local.StartLine -= frag.StartLine - 1
 		local.EndLine -= frag.StartLine - 1
-		if accepted(path, content, lines, local) || isHashLine(lineText(content, lines, local.StartLine)) {
-			continue
-		}
-		if opts.Exclude != nil && (opts.Exclude.Secret(m.Secret) || opts.Exclude.Line(lineText(content, lines, local.StartLine))) {
+		if checks.drop(local) || (opts.Exclude != nil && opts.Exclude.Secret(m.Secret)) {
 			continue
 		}
 		f := secretFinding(path, m)

@@ -2,13 +2,15 @@ package scan
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
 )
 
 // KnownByGitleaksIgnore marks findings a .gitleaksignore fingerprint accepts.
@@ -23,16 +25,17 @@ type GitleaksIgnore map[string]bool
 // ReadGitleaksIgnore reads root/.gitleaksignore; a missing file is empty.
 func ReadGitleaksIgnore(root string) (GitleaksIgnore, error) {
 	path := filepath.Join(root, ".gitleaksignore")
-	f, err := os.Open(path)
+	// Capped and regular files only: a committed symlink to /dev/urandom
+	// must not be read forever.
+	data, err := fsutil.ReadRegular(path, 64<<20)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	ig := GitleaksIgnore{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	n := 0
 	for sc.Scan() {

@@ -25,6 +25,13 @@ import (
 // instead of scanned.
 const DefaultMaxFileSize = 10 * 1000 * 1000
 
+// DefaultMaxFindingsPerFile caps the secrets one file reports. A line of
+// assignments yields a finding every few dozen bytes: 10 MB made 300,000
+// findings and 1.4 GB of memory for the JSON report, and nothing stopped
+// many such files from adding up. Past the cap a file is reported as
+// truncated, and the gate fails: the secrets not kept were not checked.
+const DefaultMaxFindingsPerFile = 10000
+
 // Excluder holds the regex exclusions a baseline's filters_used and the
 // --exclude-* flags add. A nil Excluder excludes nothing.
 type Excluder interface {
@@ -82,6 +89,10 @@ type Options struct {
 	// MaxFileSize skips larger files (reported in Result.Skipped); 0 means
 	// DefaultMaxFileSize, negative means no limit.
 	MaxFileSize int64
+	// MaxFindingsPerFile keeps the first secrets of a file that has more,
+	// reporting it as truncated; 0 means DefaultMaxFindingsPerFile,
+	// negative means no limit.
+	MaxFindingsPerFile int
 	// Rules are the gitleaks rules; nil means the defaults.
 	Rules *secrets.Rules
 	// Detector is the detection engine; nil means the fast one.
@@ -154,6 +165,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if maxSize == 0 {
 		maxSize = DefaultMaxFileSize
 	}
+	maxFindings := opts.MaxFindingsPerFile
+	if maxFindings == 0 {
+		maxFindings = DefaultMaxFindingsPerFile
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -191,7 +206,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				return
 			}
 			t := targets[i]
-			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, rules, det, opts.DetectSecrets, opts.Exclude)
+			fs, skip, bin, n, err := scanTarget(ctx, t, readFile, maxSize, maxFindings, rules, det, opts.DetectSecrets, opts.Exclude)
 			mu.Lock()
 			if err != nil && runErr == nil {
 				runErr = err
@@ -302,7 +317,7 @@ func readCapped(path string, maxSize int64, buf []byte) ([]byte, error) {
 
 // scanTarget reads and scans one file. A file that cannot be read is
 // reported as skipped; the scan goes on.
-func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
+func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error), maxSize int64, maxFindings int, rules *secrets.Rules, det secrets.Detector, ds *detectsecrets.Scanner, ex Excluder) (findings []Finding, skip *Skipped, binary bool, n int64, err error) {
 	if ex != nil && ex.File(t.Rel) {
 		return nil, nil, false, 0, nil
 	}
@@ -322,27 +337,44 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 	if len(content) == 0 {
 		return nil, nil, false, 0, nil
 	}
-	if IsBinary(content) {
+	size := int64(len(content))
+	content, binary = Text(content)
+	if binary {
 		return nil, nil, true, 0, nil
 	}
-	matches, derr := secrets.ScanContent(ctx, det, t.Rel, content)
-	if derr != nil {
-		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, int64(len(content)), nil
-	}
 	lines := lineIndex(content)
-	for _, m := range matches {
-		if accepted(t.Rel, content, lines, m) || isHashLine(lineText(content, lines, m.StartLine)) {
-			continue
+	checks := newLineChecks(t.Rel, content, lines, ex)
+	truncated := false
+	derr := secrets.ScanContentFunc(ctx, det, t.Rel, content, func(ms []secrets.Match) bool {
+		for _, m := range ms {
+			if checks.drop(m) || (ex != nil && ex.Secret(m.Secret)) {
+				continue
+			}
+			findings = append(findings, secretFinding(t.Rel, m))
 		}
-		if ex != nil && (ex.Secret(m.Secret) || ex.Line(lineText(content, lines, m.StartLine))) {
-			continue
-		}
-		findings = append(findings, secretFinding(t.Rel, m))
+		// Past the cap, the rest of the file is not scanned.
+		truncated = maxFindings > 0 && len(findings) > maxFindings
+		return !truncated
+	})
+	if derr != nil {
+		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, size, nil
 	}
-	if ds != nil {
+	if ds != nil && !truncated {
 		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
+		truncated = maxFindings > 0 && len(findings) > maxFindings
 	}
-	return findings, nil, false, int64(len(content)), nil
+	if truncated {
+		// Keep the first in the file, in a slice of their own so the
+		// rest can be freed.
+		SortFindings(findings)
+		findings = append([]Finding(nil), findings[:maxFindings]...)
+		return findings, &Skipped{
+			File:      t.Rel,
+			Reason:    fmt.Sprintf("more than %d secrets, the cap for one file: the first %d are reported, the rest not checked", maxFindings, maxFindings),
+			Truncated: true,
+		}, false, size, nil
+	}
+	return findings, nil, false, size, nil
 }
 
 func describeReadError(err error) string {
@@ -369,15 +401,61 @@ func IsBinary(content []byte) bool {
 	return err == nil && kind.MIME.Type == "application"
 }
 
-// accepted applies the inline pragmas to a match: detect-secrets' same-line
-// and next-line forms (gitleaks:allow is handled by the detector itself).
-func accepted(file string, content []byte, lines []int, m secrets.Match) bool {
+// lineChecks answers the questions a match asks of its lines — a pragma on
+// them or above, a baseline hash line, an --exclude-lines pattern — once
+// per line. A long line can hold a match every few dozen bytes: asking per
+// match copied and searched the whole line each time, quadratic in the
+// line's length (a 1 MB line of assignments took minutes).
+type lineChecks struct {
+	file    string
+	content []byte
+	starts  []int
+	ex      Excluder
+	memo    map[int]lineFacts
+}
+
+// lineFacts is what lineChecks knows about one line.
+type lineFacts struct {
+	allows     bool // ends with a same-line pragma
+	allowsNext bool // is a nextline pragma for the line below
+	drop       bool // a baseline hash line, or excluded by --exclude-lines
+}
+
+func newLineChecks(file string, content []byte, starts []int, ex Excluder) *lineChecks {
+	return &lineChecks{file: file, content: content, starts: starts, ex: ex}
+}
+
+func (c *lineChecks) facts(n int) lineFacts {
+	if f, ok := c.memo[n]; ok {
+		return f
+	}
+	text := lineText(c.content, c.starts, n)
+	f := lineFacts{
+		allows:     pragma.AllowsLine(c.file, text),
+		allowsNext: pragma.AllowsNext(c.file, text),
+		drop:       isHashLine(text) || (c.ex != nil && c.ex.Line(text)),
+	}
+	if c.memo == nil {
+		c.memo = map[int]lineFacts{}
+	}
+	c.memo[n] = f
+	return f
+}
+
+// drop reports a match to leave out: accepted by an inline pragma
+// (detect-secrets' same-line and next-line forms; gitleaks:allow is
+// handled by the detector itself), on a hash line, or on an excluded line.
+// m's lines count from the start of content.
+func (c *lineChecks) drop(m secrets.Match) bool {
 	for l := m.StartLine; l <= m.EndLine && l > 0; l++ {
-		if pragma.AllowsLine(file, lineText(content, lines, l)) {
+		if c.facts(l).allows {
 			return true
 		}
 	}
-	return m.StartLine > 1 && pragma.AllowsNext(file, lineText(content, lines, m.StartLine-1))
+	if m.StartLine > 1 && c.facts(m.StartLine-1).allowsNext {
+		return true
+	}
+	return c.facts(m.StartLine).drop
 }
 
 // hashLine is a baseline entry's hash: a SHA-1 of a secret, never a

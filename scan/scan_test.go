@@ -2,12 +2,15 @@ package scan_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
+	"github.com/coderclaw/clawgate/baseline"
 	"github.com/coderclaw/clawgate/internal/testrepo"
 	"github.com/coderclaw/clawgate/scan"
 )
@@ -169,5 +172,161 @@ func TestBaselineHashLinesAreNotSecrets(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || res.Findings[0].File != "real.json" {
 		t.Fatalf("findings = %+v", res.Findings)
+	}
+}
+
+// Many matches on one line: the pragmas, hash lines and --exclude-lines are
+// decided per line (once), and each still applies to exactly its lines.
+func TestManyMatchesOnALine(t *testing.T) {
+	assign := func(seed int64) string {
+		var b strings.Builder
+		for i := int64(0); i < 100; i++ {
+			b.WriteString("password=\"" + testrepo.GitHubToken(seed*1000 + i)[4:24] + "\" ")
+		}
+		return b.String()
+	}
+	r := testrepo.New(t)
+	r.Write("many.txt", strings.Join([]string{
+		assign(1),                             // 1: 100 findings
+		"# pragma: allowlist nextline secret", // 2
+		assign(2),                             // 3: accepted by line 2
+		assign(3) + " # pragma: allowlist secret", // 4: accepted
+		assign(4) + " EXCLUDED",                   // 5: --exclude-lines
+		assign(5),                                 // 6: 100 findings
+	}, "\n")+"\n")
+	ex, err := baseline.NewExcludes(baseline.ExcludePatterns{Lines: []string{"EXCLUDED$"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, Exclude: ex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perLine := map[int]int{}
+	for _, f := range res.Findings {
+		perLine[f.Line]++
+	}
+	// A few random values fall under the generic rule's entropy bar.
+	if len(perLine) != 2 || perLine[1] < 90 || perLine[6] < 90 {
+		t.Fatalf("findings per line = %v, want about 100 on lines 1 and 6 only", perLine)
+	}
+}
+
+// utf16 encodes s as UTF-16 with a byte-order mark.
+func utf16Text(s string, bigEndian bool) string {
+	var b []byte
+	if bigEndian {
+		b = []byte{0xFE, 0xFF}
+	} else {
+		b = []byte{0xFF, 0xFE}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
+}
+
+// A secret in UTF-16 text with a BOM (PowerShell, .reg exports) is found,
+// at its line and character column; UTF-16 without a BOM stays binary.
+func TestUTF16WithBOM(t *testing.T) {
+	aws := testrepo.AWSKey(7)
+	text := "# deploy\r\n$x = \"é😀\"; $env:KEY = \"" + aws + "\"\r\n"
+	r := testrepo.New(t)
+	r.Write("le.ps1", utf16Text(text, false))
+	r.Write("be.reg", utf16Text(text, true))
+	r.Write("nobom.ps1", utf16Text(text, false)[2:])
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d:%d-%d %v", f.File, f.Line, f.Column, f.EndColumn, f.HashedSecret == scan.HashSecret(aws)))
+	}
+	want := "be.reg:2:24-44 true,le.ps1:2:24-44 true"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("findings = %v, want %s", got, want)
+	}
+	if res.Binary != 1 {
+		t.Fatalf("binary files = %d, want 1 (UTF-16 without a BOM)", res.Binary)
+	}
+}
+
+func TestDecodeUTF16(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"\xff\xfea\x00b\x00", "ab", true},
+		{"\xfe\xff\x00a\x00b", "ab", true},
+		{"\xff\xfe=\xd8\x00\xde", "😀", true},         // surrogate pair
+		{"\xff\xfe=\xd8a\x00", "\ufffda", true},      // lone high surrogate
+		{"\xff\xfea\x00b", "a\ufffd", true},          // odd trailing byte
+		{"\xff\xfe\x00\x00a\x00\x00\x00", "", false}, // UTF-32LE
+		{"\xef\xbb\xbfab", "", false},                // UTF-8 BOM: scanned as is
+		{"a\x00b\x00", "", false},                    // no BOM
+	} {
+		got, ok := scan.DecodeUTF16([]byte(tc.in))
+		if ok != tc.ok || string(got) != tc.want {
+			t.Errorf("DecodeUTF16(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// A file with more secrets than the cap reports the first ones, in file
+// order, and is marked truncated; a file at the cap is not.
+func TestFindingsCapPerFile(t *testing.T) {
+	var many strings.Builder
+	for i := int64(0); many.Len() < 150_000; i++ { // several 100 kB fragments
+		many.WriteString("token = \"" + testrepo.GitHubToken(100+i) + "\"\n")
+	}
+	r := testrepo.New(t)
+	r.Write("many.txt", many.String())
+	r.Write("few.txt", "a = \""+testrepo.GitHubToken(1)+"\"\nb = \""+testrepo.GitHubToken(2)+"\"\n")
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, MaxFindingsPerFile: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
+	}
+	if g := strings.Join(got, ","); g != "few.txt:1,few.txt:2,many.txt:1,many.txt:2" {
+		t.Fatalf("findings = %s", g)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].File != "many.txt" || !res.Skipped[0].Truncated || !strings.Contains(res.Skipped[0].Reason, "more than 2 secrets") {
+		t.Fatalf("skipped = %+v", res.Skipped)
+	}
+}
+
+// Text that starts with the bytes of a UTF-16 BOM but is not UTF-16 is
+// scanned as it is: a BOM in front must not hide a secret.
+func TestFakeBOMDoesNotHideSecrets(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("fake.txt", "\xff\xfeAWS_KEY="+testrepo.AWSKey(9)+"\n")
+	r.Write("fake-be.txt", "\xfe\xffAWS_KEY="+testrepo.AWSKey(9)+"\n")
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 2 {
+		t.Fatalf("%d findings, want 2", len(res.Findings))
+	}
+}
+
+// A .gitleaksignore committed as a symlink to an endless device is refused,
+// not read forever.
+func TestGitleaksIgnoreOnADevice(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/urandom", filepath.Join(dir, ".gitleaksignore")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scan.ReadGitleaksIgnore(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -22,12 +22,16 @@ type Target struct {
 	Rel string
 }
 
-// Skipped is a file the scan did not read, reported so nothing is dropped
-// silently.
+// Skipped is a file the scan did not read, or read only in part, reported
+// so nothing is dropped silently.
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
 	Size   int64  `json:"size,omitempty"`
+	// Truncated marks a file with more secrets than a scan keeps
+	// (Options.MaxFindingsPerFile): the first ones are reported, the rest
+	// are not checked against the baseline, so the gate fails.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // ListTargets resolves what `clawgate scan [PATH...]` reads: for a directory

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/coderclaw/clawgate/baseline"
+	"github.com/coderclaw/clawgate/report"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
@@ -185,14 +186,9 @@ func runAudit(f *auditFlags, args []string, fs *flag.FlagSet) error {
 // the position, for a broken one).
 func readBaseline(path string, isDefault bool) ([]byte, *baseline.File, error) {
 	// One read: the bytes kept to reproduce the file are the ones parsed.
-	data, err := os.ReadFile(path)
+	data, err := baseline.ReadBytes(path)
 	var bl *baseline.File
-	if err != nil {
-		// Read's error names the file and says why.
-		if _, rerr := baseline.Read(path); rerr != nil {
-			err = rerr
-		}
-	} else {
+	if err == nil {
 		bl, err = baseline.Parse(path, data)
 	}
 	if err != nil {
@@ -506,11 +502,11 @@ func writeStats(w io.Writer, format string, st baseline.AuditStats) error {
 	}
 	width := len("TYPE")
 	for _, t := range st.Types {
-		width = max(width, utf8.RuneCountInString(safeText(t.Type, 0)))
+		width = max(width, utf8.RuneCountInString(report.LineStart(safeText(t.Type, 0))))
 	}
 	fmt.Fprintf(w, "%-*s  %6s  %14s  %10s  %6s\n", width, "TYPE", "REAL", "FALSE POSITIVE", "UNLABELLED", "TOTAL")
 	row := func(name string, c baseline.LabelCounts) {
-		name = safeText(name, 0)
+		name = report.LineStart(safeText(name, 0))
 		pad := width - utf8.RuneCountInString(name)
 		fmt.Fprintf(w, "%s%s  %6d  %14d  %10d  %6d\n", name, strings.Repeat(" ", pad), c.Real, c.FalsePositive, c.Unlabelled, c.Total)
 	}
@@ -542,7 +538,7 @@ func writeReport(w io.Writer, format string, rows []baseline.ReportRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "FILE:LINE\tTYPE\tLABEL\tSECRET")
 	for _, r := range rows {
-		where := safeText(r.File, 0)
+		where := report.LineStart(safeText(r.File, 0))
 		switch {
 		case r.Line != nil && r.RecordedLine != nil && *r.Line != *r.RecordedLine:
 			where += fmt.Sprintf(":%d (recorded %d)", *r.Line, *r.RecordedLine)

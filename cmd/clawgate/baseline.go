@@ -58,7 +58,7 @@ func runBaseline(f *baselineFlags, args []string) error {
 	var oldBytes []byte
 	slim := f.slim
 	if old != nil {
-		oldBytes, _ = os.ReadFile(path)
+		oldBytes, _ = baseline.ReadBytes(path)
 		slim = slim || isSlim(old)
 	}
 	ig, err := scan.ReadGitleaksIgnore(root)

@@ -109,6 +109,11 @@ func runScan(f *scanFlags, args []string) error {
 		return errorf("%v", err)
 	}
 	why := f.auditVerdict(g.base)
+	for _, s := range g.res.Skipped {
+		if s.Truncated {
+			why = append(why, fmt.Sprintf("%s has more secrets than clawgate checks in one file; the rest were not checked (exclude the file with --exclude-files, or split it)", s.File))
+		}
+	}
 	for _, w := range why {
 		fmt.Fprintf(os.Stderr, "clawgate: %s\n", w)
 	}
@@ -241,7 +246,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 		}
 		hist, changed, err := scan.ScanHistory(ctx, scan.HistoryOptions{
 			Root: root, Since: since, Head: tip, Rules: rules, Detector: det, Exclude: exclude, Workers: g.workers,
-			Shard: mode.shard, DetectSecrets: ds,
+			Shard: mode.shard, DetectSecrets: ds, MaxFileSize: g.maxFileSize.bytes(),
 		})
 		if err != nil {
 			return nil, nil, errorf("%v", err)
@@ -263,6 +268,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	}
 	if history != nil {
 		res.Findings = append(history.Findings, res.Findings...)
+		res.Skipped = append(history.Skipped, res.Skipped...)
 		res.Files = history.Files
 		scan.SortFindings(res.Findings)
 	}

@@ -18,7 +18,8 @@ type FixResult struct {
 	// File is relative to the scan root, '/'-separated: the top config or
 	// the included file where the fixed value is written.
 	File string
-	// Diff is a unified diff of the change.
+	// Diff is a unified diff of the change. Credentials in it are masked
+	// (diffSource).
 	Diff string
 	// Changes are in the audit's words: `logging.redactSensitive=off -> "tools"`.
 	Changes []string
@@ -85,7 +86,7 @@ func Fix(root string, configs []string, opts Options, dryRun bool) ([]FixResult,
 			errs = append(errs, fmt.Errorf("%s: fix not applied: %w", name, err))
 			continue
 		}
-		r := FixResult{File: name, Diff: unifiedDiff(name, fe.doc.Src, fe.edits)}
+		r := FixResult{File: name, Diff: unifiedDiff(name, diffSource(fe.doc, fe.edits), fe.edits)}
 		for _, e := range sortedEdits(fe.edits) {
 			r.Changes = append(r.Changes, e.change)
 		}

@@ -169,3 +169,42 @@ func TestFixThroughSymlink(t *testing.T) {
 		t.Errorf("target: %q", got)
 	}
 }
+
+// A dry run's diff shows the lines around a fix; the credentials on them
+// (by key, or found by the gitleaks rules) show only their first
+// characters. The fix itself still writes the file byte for byte.
+func TestDryRunDiffMasksCredentials(t *testing.T) {
+	// Assembled at run time: this repository scans itself.
+	password, token := "Zq8v"+"3LkP2mXw-9TfR4bN7cYh", "Qm3x"+"V8pL2kR9wT4zN7bC1dF6gH5jK0sA"
+	stripe := "sk" + "_live_" + strings.Repeat("a1B2", 6)
+	src := "{\n  gateway: {\n    auth: { mode: \"password\", password: \"" + password + "\" },\n  },\n" +
+		"  logging: { redactSensitive: \"off\" }, hooks: { token: \"" + token + "\" },\n" +
+		"  env: { vars: { BILLING: \"" + stripe + "\" } },\n}\n"
+	dir := t.TempDir()
+	path := filepath.Join(dir, "coderclaw.json")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Fix(dir, []string{"coderclaw.json"}, Options{}, true)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("Fix: %v, %d results", err, len(rs))
+	}
+	diff := rs[0].Diff
+	for _, s := range []string{password, token, stripe} {
+		if strings.Contains(diff, s[:8]) {
+			t.Errorf("the diff shows a credential (%d bytes)", len(s))
+		}
+	}
+	for _, want := range []string{`password: "Zq8v*****`, `+  logging: { redactSensitive: "tools" }, hooks: { token: "Qm3x****`, `BILLING: "sk_l****`} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, diff)
+		}
+	}
+	if _, err := Fix(dir, []string{"coderclaw.json"}, Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := strings.Replace(src, `"off"`, `"tools"`, 1); string(got) != want {
+		t.Fatalf("fixed file:\n%s", got)
+	}
+}

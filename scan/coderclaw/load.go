@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/scan"
 	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
 )
@@ -59,23 +59,11 @@ func relName(root, abs string) string {
 	return filepath.ToSlash(abs)
 }
 
+// readFile reads a config or an included file: a regular file under
+// maxFileSize. The type is checked before opening: opening a FIFO (an
+// $include of one) blocked the lint forever.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	return os.ReadFile(path)
+	return fsutil.ReadRegular(path, maxFileSize)
 }
 
 // Load reads the config at path (absolute, or relative to root) and resolves

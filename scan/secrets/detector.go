@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"unicode/utf8"
@@ -87,13 +88,35 @@ func (r *Reference) Detect(ctx context.Context, f sources.Fragment) []Match {
 // gitleaks' own columns count the preceding newline on all but a
 // fragment's first line, and restart at each 100 kB fragment.
 func ScanContent(ctx context.Context, d Detector, path string, content []byte) (matches []Match, err error) {
+	err = ScanContentFunc(ctx, d, path, content, func(ms []Match) bool {
+		matches = append(matches, ms...)
+		return true
+	})
+	return matches, err
+}
+
+// errStop ends a fragment walk that the caller stopped.
+var errStop = errors.New("stop")
+
+// ScanContentFunc is ScanContent handing over the matches of each fragment,
+// in file order, as it goes; it stops when each returns false. A caller
+// that keeps a bounded number of findings need not hold every match of a
+// file that has hundreds of thousands.
+func ScanContentFunc(ctx context.Context, d Detector, path string, content []byte, each func([]Match) bool) (err error) {
 	if len(content) < readSize {
-		return scanSmall(ctx, d, path, content)
+		ms, err := scanSmall(ctx, d, path, content)
+		if err == nil && len(ms) > 0 {
+			each(ms)
+		}
+		return err
 	}
 	buf := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(buf)
 	src := &sources.File{Content: bytes.NewReader(content), Path: path, Buffer: *buf}
-	var file *lineIndex
+	var (
+		file *lineIndex
+		cols *columns
+	)
 	off := 0
 	err = src.Fragments(ctx, func(f sources.Fragment, ferr error) error {
 		if ferr != nil {
@@ -110,18 +133,21 @@ func ScanContent(ctx context.Context, d Detector, path string, content []byte) (
 		}
 		if file == nil {
 			file = newLines(string(content))
+			cols = newColumns(content, file)
 		}
 		frag := newLines(f.Raw)
 		for i := range found {
-			repositionMatch(&found[i], content, file, frag, f.StartLine, fragOff)
+			repositionMatch(&found[i], cols, frag, f.StartLine, fragOff)
 		}
-		matches = append(matches, found...)
+		if !each(found) {
+			return errStop
+		}
 		return nil
 	})
-	if err == io.EOF {
+	if err == io.EOF || err == errStop {
 		err = nil
 	}
-	return matches, err
+	return err
 }
 
 // readSize is gitleaks' file read size: a file shorter than this is one
@@ -151,15 +177,17 @@ func scanSmall(ctx context.Context, d Detector, path string, content []byte) ([]
 		return nil, nil
 	}
 	li := newLines(raw)
+	cols := newColumns(content, li)
 	for i := range found {
-		repositionMatch(&found[i], content, li, li, 1, 0)
+		repositionMatch(&found[i], cols, li, 1, 0)
 	}
 	return found, nil
 }
 
 // repositionMatch turns gitleaks' fragment-relative positions into true
 // positions in the file.
-func repositionMatch(m *Match, content []byte, file, frag *lineIndex, fragStartLine, fragOff int) {
+func repositionMatch(m *Match, cols *columns, frag *lineIndex, fragStartLine, fragOff int) {
+	content, file := cols.content, cols.file
 	if m.StartLine == 0 {
 		// A rule on the file's path alone: the whole file.
 		return
@@ -183,14 +211,49 @@ func repositionMatch(m *Match, content []byte, file, frag *lineIndex, fragStartL
 	}
 	start = max(0, min(start, len(content)))
 	end = max(start, min(end, len(content)))
-	m.StartLine, m.StartColumn = position(content, file, start)
-	m.EndLine, m.EndColumn = position(content, file, end)
+	m.StartLine, m.StartColumn = cols.at(start)
+	m.EndLine, m.EndColumn = cols.at(end)
 }
 
-// position is the 1-based line and character column of a byte offset.
-func position(content []byte, file *lineIndex, off int) (line, col int) {
-	l := file.lineOf(off)
-	return l + 1, utf8.RuneCount(content[file.start(l):off]) + 1
+// columns turns byte offsets of a text into 1-based lines and character
+// columns. It remembers its last answer and counts only the characters
+// between that offset and the next one asked on the same line: counting
+// from the line's start for every match was quadratic in the length of a
+// long line with many matches (a 50 MB line, hours).
+type columns struct {
+	content []byte
+	file    *lineIndex
+	line    int // 0-based line of the last answer, -1 before the first
+	off     int // its byte offset
+	col     int // its 1-based column
+}
+
+func newColumns(content []byte, file *lineIndex) *columns {
+	return &columns{content: content, file: file, line: -1}
+}
+
+// sync reports whether off is a character boundary for a count from the
+// line's start. utf8.RuneCount takes an invalid byte as one character, so
+// any byte that is not a continuation byte starts one; counts then add up
+// across off.
+func (c *columns) sync(off int) bool {
+	return off >= len(c.content) || utf8.RuneStart(c.content[off])
+}
+
+// at is the 1-based line and character column of byte offset off.
+func (c *columns) at(off int) (line, col int) {
+	l := c.file.lineOf(off)
+	start := c.file.start(l)
+	switch {
+	case l == c.line && off >= c.off && c.sync(c.off):
+		c.col += utf8.RuneCount(c.content[c.off:off])
+	case l == c.line && off < c.off && c.off-off < off-start && c.sync(off):
+		c.col -= utf8.RuneCount(c.content[off:c.off])
+	default:
+		c.col = utf8.RuneCount(c.content[start:off]) + 1
+	}
+	c.line, c.off = l, off
+	return l + 1, c.col
 }
 
 // Reposition gives true positions to the matches of a fragment that starts
@@ -198,8 +261,9 @@ func position(content []byte, file *lineIndex, off int) (line, col int) {
 // lines): lines count from the file's start, columns in characters.
 func Reposition(ms []Match, content []byte, startLine int) []Match {
 	li := newLines(string(content))
+	cols := newColumns(content, li)
 	for i := range ms {
-		repositionMatch(&ms[i], content, li, li, startLine, 0)
+		repositionMatch(&ms[i], cols, li, startLine, 0)
 		if ms[i].StartLine > 0 {
 			ms[i].StartLine += startLine - 1
 			ms[i].EndLine += startLine - 1

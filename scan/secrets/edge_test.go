@@ -86,6 +86,18 @@ func edgeCases() map[string]string {
 	}
 	big.WriteString(s["github"] + "\n")
 	cases["big-file"] = big.String()
+	// One long line of assignments: every match shares the line, which
+	// the generic rule's "line" allowlists read (and the fast detector
+	// remembers); with the allowlisted marker, every match is allowed.
+	var long strings.Builder
+	for long.Len() < 12_000 {
+		long.WriteString("password=\"" + alnum(r, 20) + "\" ")
+	}
+	cases["long-line-assignments"] = long.String()
+	// Generic findings whose secret a specific rule found on the same line
+	// are dropped; on another line they stay.
+	cases["generic-beside-specific"] = "api" + "_token = \"" + s["github"] + "\" " + long.String()[:200] + "\napi" + "_token = \"" + s["github"] + "x\"\n" + "gitleaks" + ":allow " + long.String()[:300] + "\n"
+	cases["long-line-allowlisted"] = long.String() + "RUN --mount=type=secret,id=x true\n" + long.String() + " --mount=type=secret,id=y"
 	return cases
 }
 

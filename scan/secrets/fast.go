@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/sources"
@@ -179,6 +180,7 @@ func (f *Fast) pass(sc *scratch, frag sources.Fragment, text string, lines, rawL
 			sc.hits[ri] = append(sc.hits[ri], hit{start, kw})
 		}
 	})
+	var memo lineVerdicts
 	run := func(ri int) {
 		fr := f.rules[ri]
 		r := &fr.rule
@@ -203,7 +205,7 @@ func (f *Fast) pass(sc *scratch, frag sources.Fragment, text string, lines, rawL
 			return
 		}
 		for _, m := range f.findAll(sc, fr, text, lines, sc.hits[ri]) {
-			if fd, ok := f.confirm(fr, frag, text, rawLines, segments, m[0], m[1]); ok {
+			if fd, ok := f.confirm(fr, frag, text, rawLines, segments, m[0], m[1], &memo); ok {
 				out = append(out, fd)
 			}
 		}
@@ -315,7 +317,7 @@ func (fr *fastRule) variant(keepBegin, keepEnd bool) *regexp.Regexp {
 
 // confirm turns one regexp match into a finding, or rejects it, exactly as
 // gitleaks' detectRule does.
-func (f *Fast) confirm(fr *fastRule, frag sources.Fragment, text string, rawLines *lineIndex, segments []*segment, m0, m1 int) (finding, bool) {
+func (f *Fast) confirm(fr *fastRule, frag sources.Fragment, text string, rawLines *lineIndex, segments []*segment, m0, m1 int, memo *lineVerdicts) (finding, bool) {
 	r := &fr.rule
 	secret := strings.Trim(text[m0:m1], "\n")
 	var metaTags []string
@@ -336,7 +338,7 @@ func (f *Fast) confirm(fr *fastRule, frag sources.Fragment, text string, rawLine
 		loc.endLineIndex = m1
 	}
 	line := frag.Raw[loc.startLineIndex:loc.endLineIndex]
-	if strings.Contains(line, gitleaksAllow) {
+	if memo.hasAllow(line) {
 		return finding{}, false
 	}
 	if curLine == "" {
@@ -375,7 +377,7 @@ func (f *Fast) confirm(fr *fastRule, frag sources.Fragment, text string, rawLine
 		},
 		full: secret,
 	}
-	if findingAllowed(&fd, frag, curLine, f.cfg.Allowlists) || findingAllowed(&fd, frag, curLine, r.Allowlists) {
+	if findingAllowed(&fd, frag, curLine, f.cfg.Allowlists, memo) || findingAllowed(&fd, frag, curLine, r.Allowlists, memo) {
 		return finding{}, false
 	}
 	return fd, true
@@ -412,8 +414,56 @@ func (f *Fast) pathOrCommitAllowed(frag sources.Fragment, allowlists []*config.A
 	return false
 }
 
+// lineVerdicts remembers what a "line"-target allowlist said about a line,
+// for one pass over one text. Every match on a line has the same line, and
+// gitleaks' "line" is the whole fragment when the text has no newline: a
+// 100 kB line of assignments is thousands of generic-api-key matches, each
+// running the allowlist's regexps over the same 100 kB (minutes of CPU per
+// megabyte, for one answer). The key is the line's address and length: a
+// line is a substring of the pass's text or of the fragment, both alive
+// for the whole pass, so equal keys mean equal text.
+type lineVerdicts map[lineVerdictKey]bool
+
+type lineVerdictKey struct {
+	a *config.Allowlist
+	p *byte
+	n int
+}
+
+// regexAllowed is a.RegexAllowed(target), remembered for "line" targets.
+func (m *lineVerdicts) regexAllowed(a *config.Allowlist, target string) bool {
+	if m == nil || a.RegexTarget != "line" || len(a.Regexes) == 0 {
+		return a.RegexAllowed(target)
+	}
+	k := lineVerdictKey{a, unsafe.StringData(target), len(target)}
+	if v, ok := (*m)[k]; ok {
+		return v
+	}
+	v := a.RegexAllowed(target)
+	if *m == nil {
+		*m = lineVerdicts{}
+	}
+	(*m)[k] = v
+	return v
+}
+
+// hasAllow reports whether line carries gitleaks:allow, remembered per
+// line like the allowlist verdicts (the nil allowlist is its key).
+func (m *lineVerdicts) hasAllow(line string) bool {
+	k := lineVerdictKey{nil, unsafe.StringData(line), len(line)}
+	if v, ok := (*m)[k]; ok {
+		return v
+	}
+	v := strings.Contains(line, gitleaksAllow)
+	if *m == nil {
+		*m = lineVerdicts{}
+	}
+	(*m)[k] = v
+	return v
+}
+
 // findingAllowed is gitleaks' finding-level allowlist test.
-func findingAllowed(fd *finding, frag sources.Fragment, currentLine string, allowlists []*config.Allowlist) bool {
+func findingAllowed(fd *finding, frag sources.Fragment, currentLine string, allowlists []*config.Allowlist, memo *lineVerdicts) bool {
 	for _, a := range allowlists {
 		target := fd.Secret
 		switch a.RegexTarget {
@@ -422,7 +472,7 @@ func findingAllowed(fd *finding, frag sources.Fragment, currentLine string, allo
 		case "line":
 			target = currentLine
 		}
-		regexAllowed := a.RegexAllowed(target)
+		regexAllowed := memo.regexAllowed(a, target)
 		stop, _ := a.ContainsStopWord(fd.Secret)
 		if a.MatchCondition == config.AllowlistMatchAnd {
 			all := true
@@ -468,18 +518,30 @@ func shannonEntropy(data string) float64 {
 }
 
 // filterGeneric drops a generic-rule finding when a specific rule found a
-// superset of its secret on the same line, as gitleaks does.
+// superset of its secret on the same line, as gitleaks does. The specific
+// findings are looked up by line: comparing every pair was quadratic, and a
+// commit adding one long line of assignments (one fragment in a history
+// scan) has hundreds of thousands of generic findings.
 func filterGeneric(fs []finding) []Match {
+	generic := make([]bool, len(fs))
+	var specific map[int][]int // line → indexes of non-generic findings
+	for i := range fs {
+		generic[i] = strings.Contains(strings.ToLower(fs[i].RuleID), "generic")
+		if !generic[i] {
+			if specific == nil {
+				specific = map[int][]int{}
+			}
+			specific[fs[i].StartLine] = append(specific[fs[i].StartLine], i)
+		}
+	}
 	var out []Match
 	for i := range fs {
 		f := &fs[i]
 		keep := true
-		if strings.Contains(strings.ToLower(f.RuleID), "generic") {
-			for j := range fs {
+		if generic[i] {
+			for _, j := range specific[f.StartLine] {
 				p := &fs[j]
-				if f.StartLine == p.StartLine && f.RuleID != p.RuleID &&
-					strings.Contains(p.Secret, f.Secret) &&
-					!strings.Contains(strings.ToLower(p.RuleID), "generic") {
+				if f.RuleID != p.RuleID && strings.Contains(p.Secret, f.Secret) {
 					keep = false
 					break
 				}

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,9 @@ import (
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/logging"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
+	"github.com/coderclaw/clawgate/internal/redact"
 )
 
 func init() {
@@ -142,7 +146,9 @@ func LoadRules(path string, content []byte) (*Rules, error) {
 		return defaultRulesLocked()
 	}
 	if content == nil {
-		b, err := os.ReadFile(path)
+		// Capped, regular files only: a --gitleaks-config path in a
+		// workflow can be a committed symlink to /dev/zero.
+		b, err := fsutil.ReadRegular(path, maxConfigSize)
 		if err != nil {
 			return nil, fmt.Errorf("gitleaks config: %w", err)
 		}
@@ -163,11 +169,17 @@ func LoadRules(path string, content []byte) (*Rules, error) {
 }
 
 // translate runs gitleaks' own parser, turning its panics on bad regexes
-// into errors.
+// into errors. gitleaks' messages quote the config's values (a regex, a
+// description, a path); an allowlist regex is often a literal secret, so
+// values are cut short in the error (rule ids stay: every finding shows
+// them).
 func translate(content []byte, path string) (cfg config.Config, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("invalid gitleaks config: %v", r)
+			err = fmt.Errorf("invalid gitleaks config: %s", regexPanic(fmt.Sprint(r)))
+		}
+		if err != nil {
+			err = errors.New(redact.Values(err.Error(), configValues(viper.AllSettings())))
 		}
 	}()
 	// The global viper is what gitleaks' [extend] handling reads, so the
@@ -181,6 +193,9 @@ func translate(content []byte, path string) (cfg config.Config, err error) {
 	if err := viper.ReadConfig(bytes.NewReader(content)); err != nil {
 		return config.Config{}, fmt.Errorf("invalid TOML: %w", err)
 	}
+	if err := checkExtends(viper.GetString("extend.path")); err != nil {
+		return config.Config{}, err
+	}
 	var vc config.ViperConfig
 	if err := viper.Unmarshal(&vc); err != nil {
 		return config.Config{}, fmt.Errorf("invalid gitleaks config: %w", err)
@@ -193,6 +208,73 @@ func translate(content []byte, path string) (cfg config.Config, err error) {
 		return config.Config{}, fmt.Errorf("no rules defined (add [extend] useDefault = true to keep the default rules)")
 	}
 	return cfg, nil
+}
+
+// maxConfigSize caps a gitleaks config (gitleaks' own default is 70 kB).
+const maxConfigSize = 16 << 20
+
+// checkExtends makes sure the files an [extend] chain names are regular
+// files under the cap before gitleaks reads them (through viper, which
+// reads whatever the path is: /dev/zero until memory runs out, a FIFO
+// forever). gitleaks follows two levels.
+func checkExtends(path string) error {
+	for depth := 0; path != "" && depth < 2; depth++ {
+		b, err := fsutil.ReadRegular(path, maxConfigSize)
+		if err != nil {
+			return fmt.Errorf("failed to load extended config, err: %w", err)
+		}
+		v := viper.New()
+		v.SetConfigType("toml")
+		if v.ReadConfig(bytes.NewReader(b)) != nil {
+			return nil // gitleaks reports it
+		}
+		path = v.GetString("extend.path")
+	}
+	return nil
+}
+
+// regexPanic turns the panic of regexp.MustCompile, which quotes the
+// pattern, into the syntax error's code.
+func regexPanic(msg string) string {
+	const marker = "error parsing regexp: "
+	i := strings.Index(msg, marker)
+	if !strings.HasPrefix(msg, "regexp: Compile(") || i < 0 {
+		return msg
+	}
+	code := msg[i+len(marker):]
+	if j := strings.Index(code, ": `"); j >= 0 {
+		code = code[:j]
+	}
+	return "a regex does not compile: " + code
+}
+
+// configValues collects the string values of a parsed config, rule ids
+// excepted.
+func configValues(v any) []string {
+	var out []string
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch x := v.(type) {
+		case string:
+			if key != "id" {
+				out = append(out, x)
+			}
+		case map[string]any:
+			for k, e := range x {
+				walk(k, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(key, e)
+			}
+		case []map[string]any:
+			for _, e := range x {
+				walk(key, e)
+			}
+		}
+	}
+	walk("", v)
+	return out
 }
 
 // PathAllowed reports whether the global allowlists skip path ('/'-separated,

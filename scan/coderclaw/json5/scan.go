@@ -337,12 +337,19 @@ func (s *scanner) number() (token, error) {
 		if s.pos == hs {
 			return token{}, s.errAt(s.pos, "hex digits after 0x", s.foundAt(s.pos))
 		}
-		v, _ := new(big.Int).SetString(string(s.src[hs:s.pos]), 16)
-		if neg {
-			v.Neg(v)
-		}
 		if err := s.numberEnd(); err != nil {
 			return token{}, err
+		}
+		digits := bytes.TrimLeft(s.src[hs:s.pos], "0")
+		if len(digits) > maxHexDigits {
+			// At least 2^1024: JavaScript's Number, which CoderClaw reads it
+			// as, is Infinity. Writing it in decimal instead cost seconds
+			// for a config of a few megabytes of hex digits.
+			return token{kind: tNumber, start: start, end: s.pos, text: sign + "Infinity"}, nil
+		}
+		v, _ := new(big.Int).SetString("0"+string(digits), 16)
+		if neg {
+			v.Neg(v)
 		}
 		return token{kind: tNumber, start: start, end: s.pos, text: v.String()}, nil
 	}
@@ -393,6 +400,10 @@ func (s *scanner) number() (token, error) {
 	}
 	return token{kind: tNumber, start: start, end: s.pos, text: text + exp}, nil
 }
+
+// maxHexDigits is the most significant hex digits a finite float64 can
+// have: 256 digits are 1024 bits, and 2^1024 is past the largest float64.
+const maxHexDigits = 256
 
 // numberEnd refuses "01", "1x" or "Infinityx": JSON5 needs a separator.
 func (s *scanner) numberEnd() error {
