@@ -200,14 +200,7 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 		}
 	}
 
-	maxSize := opts.MaxFileSize
-	if maxSize == 0 {
-		maxSize = DefaultMaxFileSize
-	}
-	maxFindings := opts.MaxFindingsPerFile
-	if maxFindings == 0 {
-		maxFindings = DefaultMaxFindingsPerFile
-	}
+	maxSize, maxFindings := limits(opts.MaxFileSize, opts.MaxFindingsPerFile)
 	args := []string{"log", "-p", "-U0", "--first-parent", "--diff-merges=first-parent", "-M",
 		"--no-ext-diff", "--no-textconv", "--full-index", "--relative", opts.Since + ".." + head, "--", "."}
 	if maxSize > 0 {

@@ -32,6 +32,17 @@ const DefaultMaxFileSize = 10 * 1000 * 1000
 // truncated, and the gate fails: the secrets not kept were not checked.
 const DefaultMaxFindingsPerFile = 10000
 
+// limits fills in the defaults for a zero file size cap and findings cap.
+func limits(maxSize int64, maxFindings int) (int64, int) {
+	if maxSize == 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	if maxFindings == 0 {
+		maxFindings = DefaultMaxFindingsPerFile
+	}
+	return maxSize, maxFindings
+}
+
 // Excluder holds the regex exclusions a baseline's filters_used and the
 // --exclude-* flags add. A nil Excluder excludes nothing.
 type Excluder interface {
@@ -161,14 +172,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if det == nil {
 		det = secrets.NewFast(rules)
 	}
-	maxSize := opts.MaxFileSize
-	if maxSize == 0 {
-		maxSize = DefaultMaxFileSize
-	}
-	maxFindings := opts.MaxFindingsPerFile
-	if maxFindings == 0 {
-		maxFindings = DefaultMaxFindingsPerFile
-	}
+	maxSize, maxFindings := limits(opts.MaxFileSize, opts.MaxFindingsPerFile)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

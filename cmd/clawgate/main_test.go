@@ -4,30 +4,17 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/coderclaw/clawgate/internal/testrepo"
 )
 
 // The CLI tests run the real binary, as CI and people do.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "clawgate-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "clawgate")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building clawgate: " + err.Error())
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testrepo.RunWithBinary(m, &binary) }
 
 type result struct {
 	stdout, stderr string

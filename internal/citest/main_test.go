@@ -7,9 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/coderclaw/clawgate/internal/testrepo"
 )
 
 // The tests run the real binary, built once, as CI and people do.
@@ -19,22 +20,8 @@ var binary string
 var repoRoot string
 
 func TestMain(m *testing.M) {
-	_, file, _, _ := runtime.Caller(0)
-	repoRoot = filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
-	dir, err := os.MkdirTemp("", "clawgate-citest")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "clawgate")
-	build := exec.Command("go", "build", "-o", binary, "./cmd/clawgate")
-	build.Dir = repoRoot
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building clawgate: " + err.Error())
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	repoRoot = testrepo.Root()
+	testrepo.RunWithBinary(m, &binary)
 }
 
 // needTool skips a test whose tool is missing, or fails it when

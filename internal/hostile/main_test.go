@@ -17,30 +17,20 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coderclaw/clawgate/internal/testrepo"
 )
 
 // binary is the clawgate binary the suite drives, built once.
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "clawgate-hostile")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "clawgate")
 	if b := os.Getenv("CLAWGATE_HOSTILE_BINARY"); b != "" {
 		// Another build, e.g. an older one, to see what the suite finds.
 		binary = b
-	} else {
-		build := exec.Command("go", "build", "-o", binary, "../../cmd/clawgate")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			panic("building clawgate: " + err.Error())
-		}
+		os.Exit(m.Run())
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testrepo.RunWithBinary(m, &binary)
 }
 
 // result is one run of the binary.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -87,3 +88,29 @@ func Secrets(seed int64) map[string]string {
 // AWSKey and GitHubToken return one planted secret each.
 func AWSKey(seed int64) string      { return Secrets(seed)["aws"] }
 func GitHubToken(seed int64) string { return Secrets(seed)["github"] }
+
+// RunWithBinary builds the clawgate binary from this checkout into a
+// temporary directory, runs the tests of m with its path and exits with
+// their status. The CLI suites drive the real binary, as CI and people do.
+func RunWithBinary(m *testing.M, binary *string) {
+	dir, err := os.MkdirTemp("", "clawgate-bin")
+	if err != nil {
+		panic(err)
+	}
+	*binary = filepath.Join(dir, "clawgate")
+	build := exec.Command("go", "build", "-o", *binary, "./cmd/clawgate")
+	build.Dir = Root()
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building clawgate: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Root is this checkout's top directory.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
