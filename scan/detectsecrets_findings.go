@@ -20,16 +20,18 @@ const (
 // detectSecretsFindings runs detect-secrets' plugins over one file's
 // content and turns the results into findings.
 func detectSecretsFindings(ds *detectsecrets.Scanner, file string, content []byte, lines []int, ex Excluder) []Finding {
-	return detectSecretsAt(ds, file, content, lines, ex, 1)
+	return detectSecretsAt(ds, file, content, lines, ex, 1, nil)
 }
 
 // detectSecretsAt is detectSecretsFindings for content whose first line is
-// line firstLine of the file (a hunk's added lines in history).
-func detectSecretsAt(ds *detectsecrets.Scanner, file string, content []byte, lines []int, ex Excluder, firstLine int) []Finding {
+// line firstLine of the file (a hunk's added lines in history); above, when
+// set, returns the file's line before content, for its nextline pragma.
+func detectSecretsAt(ds *detectsecrets.Scanner, file string, content []byte, lines []int, ex Excluder, firstLine int, above func() string) []Finding {
 	var out []Finding
 	for _, r := range ds.ScanFile(file, content) {
 		text := lineText(content, lines, r.Line)
-		if pragma.AllowsLine(file, text) || (r.Line > 1 && pragma.AllowsNext(file, lineText(content, lines, r.Line-1))) {
+		if pragma.AllowsLine(file, text) || (r.Line > 1 && pragma.AllowsNext(file, lineText(content, lines, r.Line-1))) ||
+			(r.Line == 1 && above != nil && pragma.AllowsNext(file, above())) {
 			continue
 		}
 		if isHashLine(text) || (ex != nil && (ex.Secret(r.Secret) || ex.Line(text))) {

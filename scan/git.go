@@ -136,6 +136,47 @@ func (b *blobReader) read(sha string) ([]byte, error) {
 	return data[:size], nil
 }
 
+// lazyBlobs reads lines of blobs for ScanHistory, starting its `git
+// cat-file` only when a finding needs one (most ranges never do).
+type lazyBlobs struct {
+	ctx    context.Context
+	dir    string
+	once   sync.Once
+	cat    *blobReader
+	err    error
+	mu     sync.Mutex
+	last   string // the blob of text and starts, read last
+	text   []byte
+	starts []int
+}
+
+// line returns line n (1-based) of the blob, or "" when it cannot.
+func (b *lazyBlobs) line(blob string, n int) string {
+	if blob == "" || n < 1 {
+		return ""
+	}
+	b.once.Do(func() { b.cat, b.err = newBlobReader(b.ctx, b.dir) })
+	if b.err != nil {
+		return ""
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last != blob {
+		text, err := b.cat.read(blob)
+		if err != nil {
+			return ""
+		}
+		b.last, b.text, b.starts = blob, text, lineIndex(text)
+	}
+	return lineText(b.text, b.starts, n)
+}
+
+func (b *lazyBlobs) close() {
+	if b.cat != nil {
+		b.cat.in.Close()
+	}
+}
+
 // HistoryOptions configures a scan of the lines commits added.
 type HistoryOptions struct {
 	Root string
@@ -227,9 +268,11 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	}
 
 	type job struct {
-		commit, path string
-		frag         *gitdiff.TextFragment
+		commit, path, blob string
+		frag               *gitdiff.TextFragment
 	}
+	blobs := &lazyBlobs{ctx: ctx, dir: root}
+	defer blobs.close()
 	jobs := make(chan job, 64)
 	var (
 		mu  sync.Mutex
@@ -248,7 +291,8 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				fs := scanAdded(ctx, opts, j.commit, j.path, j.frag)
+				above := func() string { return blobs.line(j.blob, int(j.frag.NewPosition)-1) }
+				fs := scanAdded(ctx, opts, j.commit, j.path, j.frag, above)
 				mu.Lock()
 				key := j.commit + "\x00" + j.path
 				if maxFindings > 0 && found[key]+len(fs) > maxFindings {
@@ -289,7 +333,7 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 			res.Files++
 		}
 		for _, tf := range f.TextFragments {
-			jobs <- job{commit, f.NewName, tf}
+			jobs <- job{commit, f.NewName, f.NewOIDPrefix, tf}
 		}
 	}
 	close(jobs)
@@ -350,8 +394,11 @@ func tooLarge(ctx context.Context, root string, files []*gitdiff.File, maxSize i
 	return out2, nil
 }
 
-// scanAdded scans the lines one hunk adds.
-func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf *gitdiff.TextFragment) []Finding {
+// scanAdded scans the lines one hunk adds. above returns the file's line
+// just before the hunk, which -U0 leaves out: a "pragma: allowlist nextline
+// secret" there accepts a secret on the hunk's first line, as in a scan of
+// the whole file.
+func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf *gitdiff.TextFragment, above func() string) []Finding {
 	if opts.Exclude != nil && opts.Exclude.File(path) {
 		return nil
 	}
@@ -366,7 +413,11 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 	frag := sources.Fragment{Raw: raw, FilePath: path, CommitSHA: commit, StartLine: int(tf.NewPosition)}
 	var out []Finding
 	lines := lineIndex(content)
+	if tf.NewPosition <= 1 {
+		above = nil
+	}
 	checks := newLineChecks(path, content, lines, opts.Exclude)
+	checks.above = above
 	for _, m := range secrets.Reposition(opts.Detector.Detect(ctx, frag), content, frag.StartLine) {
 		// Lines of the hunk: m.StartLine counts from the file's start.
 		local := m
@@ -380,7 +431,7 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 		out = append(out, f)
 	}
 	if opts.DetectSecrets != nil {
-		ds := detectSecretsAt(opts.DetectSecrets, path, content, lines, opts.Exclude, frag.StartLine)
+		ds := detectSecretsAt(opts.DetectSecrets, path, content, lines, opts.Exclude, frag.StartLine, above)
 		for i := range ds {
 			ds[i].Commit = commit
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/coderclaw/clawgate/internal/testrepo"
 	"github.com/coderclaw/clawgate/scan"
+	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
@@ -63,5 +64,47 @@ func TestHistoryCapsFindingsPerFile(t *testing.T) {
 	res := history(t, r, base, scan.HistoryOptions{MaxFindingsPerFile: 2})
 	if len(res.Findings) != 2 || len(res.Skipped) != 1 || !res.Skipped[0].Truncated || res.Skipped[0].File != "many.txt" {
 		t.Fatalf("findings %d, skipped %+v", len(res.Findings), res.Skipped)
+	}
+}
+
+// A "pragma: allowlist nextline secret" on the line just above a hunk is
+// outside the -U0 diff, yet it accepts the secret on the hunk's first line,
+// as a scan of the whole file does; with both engines.
+func TestHistoryNextlinePragmaAboveTheHunk(t *testing.T) {
+	ds, err := detectsecrets.New(detectsecrets.DefaultPlugins(), detectsecrets.DefaultFilters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := func(i int64) string { return "token = \"" + testrepo.GitHubToken(20+i) + "\"" }
+	for _, c := range []struct {
+		name          string
+		before, after string // the file at the base and at the tip
+		want          int    // lines with findings in the range
+	}{
+		{"pragma above a replaced line", "a\n# pragma: allowlist nextline secret\nold\nz\n", "a\n# pragma: allowlist nextline secret\n" + secret(1) + "\nz\n", 0},
+		{"pragma above an inserted line", "# pragma: allowlist nextline secret\n", "# pragma: allowlist nextline secret\n" + secret(2) + "\n", 0},
+		{"pragma with CRLF", "a\r\n# pragma: allowlist nextline secret\r\nold\r\n", "a\r\n# pragma: allowlist nextline secret\r\n" + secret(3) + "\r\n", 0},
+		{"pragma two lines above", "# pragma: allowlist nextline secret\nx\nold\n", "# pragma: allowlist nextline secret\nx\n" + secret(4) + "\n", 1},
+		{"no pragma above", "a\nb\nold\n", "a\nb\n" + secret(5) + "\n", 1},
+		{"pragma above the second added line only", "# pragma: allowlist nextline secret\n", "# pragma: allowlist nextline secret\n" + secret(6) + "\n" + secret(7) + "\n", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := testrepo.New(t)
+			r.Write("conf.py", c.before)
+			base := r.Commit("base")
+			r.Write("conf.py", c.after)
+			r.Commit("change")
+			for _, opts := range []scan.HistoryOptions{{}, {DetectSecrets: ds}} {
+				// detect-secrets reports a token under each plugin that
+				// finds it; count lines.
+				lines := map[int]bool{}
+				for _, f := range history(t, r, base, opts).Findings {
+					lines[f.Line] = true
+				}
+				if len(lines) != c.want {
+					t.Errorf("detect-secrets %v: findings on lines %v, want %d lines", opts.DetectSecrets != nil, lines, c.want)
+				}
+			}
+		})
 	}
 }

@@ -416,6 +416,9 @@ type lineChecks struct {
 	starts  []int
 	ex      Excluder
 	memo    map[int]lineFacts
+	// above, when set, returns the line before content (a hunk's added
+	// lines start inside a file), for its nextline pragma.
+	above func() string
 }
 
 // lineFacts is what lineChecks knows about one line.
@@ -457,6 +460,9 @@ func (c *lineChecks) drop(m secrets.Match) bool {
 		}
 	}
 	if m.StartLine > 1 && c.facts(m.StartLine-1).allowsNext {
+		return true
+	}
+	if m.StartLine == 1 && c.above != nil && pragma.AllowsNext(c.file, c.above()) {
 		return true
 	}
 	return c.facts(m.StartLine).drop
