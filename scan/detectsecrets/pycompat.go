@@ -207,3 +207,67 @@ func isUnicodeDigit(r rune) bool {
 }
 
 func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
+
+// pyA2BBase64 is binascii.a2b_base64 in its default, lenient mode:
+// characters outside the alphabet are skipped, a '=' pad after two or three
+// data characters of a quad ends the input, and a dangling quad is an
+// error. base64.decodebytes (YAML's !!binary) calls it as it is;
+// base64.urlsafe_b64decode (JwtTokenDetector) first turns '-' and '_' into
+// '+' and '/', which urlsafe does here. Both encode the str as ASCII first,
+// so non-ASCII text fails.
+func pyA2BBase64(s string, urlsafe bool) ([]byte, bool) {
+	out := make([]byte, 0, len(s)*3/4)
+	quad, left, pads := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return nil, false
+		}
+		if c == '=' {
+			pads++
+			if quad >= 2 && quad+pads >= 4 {
+				return out, true
+			}
+			continue
+		}
+		v := b64Value(c, urlsafe)
+		if v < 0 {
+			continue
+		}
+		pads = 0
+		switch quad {
+		case 0:
+			quad, left = 1, v
+		case 1:
+			quad = 2
+			out = append(out, byte(left<<2|v>>4))
+			left = v & 0x0f
+		case 2:
+			quad = 3
+			out = append(out, byte(left<<4|v>>2))
+			left = v & 0x03
+		case 3:
+			quad = 0
+			out = append(out, byte(left<<6|v))
+			left = 0
+		}
+	}
+	return out, quad == 0
+}
+
+// b64Value is c's value in the base64 alphabet, or -1.
+func b64Value(c byte, urlsafe bool) int {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 26
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 52
+	case c == '+' || urlsafe && c == '-':
+		return 62
+	case c == '/' || urlsafe && c == '_':
+		return 63
+	}
+	return -1
+}

@@ -1066,7 +1066,7 @@ func (c *yConstructor) scalar(n *yNode) *pyObj {
 		}
 		return o
 	case tagBinary:
-		b, ok := pyA2BBase64(v)
+		b, ok := pyA2BBase64(v, false)
 		if !ok {
 			c.err = true
 			return nil
@@ -1268,62 +1268,4 @@ func daysFromCivil(y, m, d int) int {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe
-}
-
-// pyA2BBase64 is binascii.a2b_base64 in its default, lenient mode (what
-// base64.decodebytes calls): characters outside the alphabet are skipped,
-// a '=' pad after two or three data characters of a quad ends the input.
-// The text must be ASCII (construct_yaml_binary encodes it first).
-func pyA2BBase64(s string) ([]byte, bool) {
-	var out []byte
-	quad, left, pads := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 0x80 {
-			return nil, false
-		}
-		if ch == '=' {
-			pads++
-			if quad >= 2 && quad+pads >= 4 {
-				return out, true
-			}
-			continue
-		}
-		var v int
-		switch {
-		case ch >= 'A' && ch <= 'Z':
-			v = int(ch - 'A')
-		case ch >= 'a' && ch <= 'z':
-			v = int(ch-'a') + 26
-		case ch >= '0' && ch <= '9':
-			v = int(ch-'0') + 52
-		case ch == '+':
-			v = 62
-		case ch == '/':
-			v = 63
-		default:
-			continue
-		}
-		pads = 0
-		switch quad {
-		case 0:
-			quad, left = 1, v
-		case 1:
-			quad = 2
-			out = append(out, byte(left<<2|v>>4))
-			left = v & 0x0f
-		case 2:
-			quad = 3
-			out = append(out, byte(left<<4|v>>2))
-			left = v & 0x03
-		case 3:
-			quad = 0
-			out = append(out, byte(left<<6|v))
-			left = 0
-		}
-	}
-	if quad != 0 {
-		return nil, false
-	}
-	return out, true
 }
