@@ -276,6 +276,45 @@ func (p *yParser) parseNode(block, indentless bool) *yEvent {
 	return ev
 }
 
+// nodeOrEmpty follows a '-', '?' or ':' just consumed: the node parsed by
+// node, with then as the state after it, or an empty scalar (and then) when
+// one of ends comes first.
+func (p *yParser) nodeOrEmpty(then, node func() *yEvent, ends ...yTokKind) *yEvent {
+	if !p.tok(ends...) {
+		if p.s.err {
+			return p.fail()
+		}
+		p.states = append(p.states, then)
+		return node()
+	}
+	p.state = then
+	return emptyScalar()
+}
+
+// mappingValue parses what follows a key: the value after a ':' (or an
+// empty scalar), then the state then.
+func (p *yParser) mappingValue(then, node func() *yEvent, ends ...yTokKind) *yEvent {
+	if p.tok(tValue) {
+		p.s.getToken()
+		return p.nodeOrEmpty(then, node, ends...)
+	}
+	if p.s.err {
+		return p.fail()
+	}
+	p.state = then
+	p.s.peekToken()
+	return emptyScalar()
+}
+
+// closeCollection consumes a block end, ']' or '}' and ends the collection
+// its mark was pushed for.
+func (p *yParser) closeCollection(kind yEvKind) *yEvent {
+	p.s.getToken()
+	p.popState()
+	p.popMark()
+	return &yEvent{kind: kind}
+}
+
 func (p *yParser) pushMarkOfNextToken() bool {
 	t := p.s.getToken()
 	if t == nil {
@@ -295,37 +334,18 @@ func (p *yParser) parseBlockSequenceFirstEntry() *yEvent {
 func (p *yParser) parseBlockSequenceEntry() *yEvent {
 	if p.tok(tBlockEntry) {
 		p.s.getToken()
-		if !p.tok(tBlockEntry, tBlockEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseBlockSequenceEntry)
-			return p.parseBlockNode()
-		}
-		p.state = p.parseBlockSequenceEntry
-		return emptyScalar()
+		return p.nodeOrEmpty(p.parseBlockSequenceEntry, p.parseBlockNode, tBlockEntry, tBlockEnd)
 	}
 	if !p.tok(tBlockEnd) {
 		return p.fail()
 	}
-	p.s.getToken()
-	p.popState()
-	p.popMark()
-	return &yEvent{kind: eSequenceEnd}
+	return p.closeCollection(eSequenceEnd)
 }
 
 func (p *yParser) parseIndentlessSequenceEntry() *yEvent {
 	if p.tok(tBlockEntry) {
 		p.s.getToken()
-		if !p.tok(tBlockEntry, tKey, tValue, tBlockEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseIndentlessSequenceEntry)
-			return p.parseBlockNode()
-		}
-		p.state = p.parseIndentlessSequenceEntry
-		return emptyScalar()
+		return p.nodeOrEmpty(p.parseIndentlessSequenceEntry, p.parseBlockNode, tBlockEntry, tKey, tValue, tBlockEnd)
 	}
 	if p.s.err {
 		return p.fail()
@@ -345,44 +365,16 @@ func (p *yParser) parseBlockMappingFirstKey() *yEvent {
 func (p *yParser) parseBlockMappingKey() *yEvent {
 	if p.tok(tKey) {
 		p.s.getToken()
-		if !p.tok(tKey, tValue, tBlockEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseBlockMappingValue)
-			return p.parseBlockNodeOrIndentlessSequence()
-		}
-		p.state = p.parseBlockMappingValue
-		return emptyScalar()
+		return p.nodeOrEmpty(p.parseBlockMappingValue, p.parseBlockNodeOrIndentlessSequence, tKey, tValue, tBlockEnd)
 	}
 	if !p.tok(tBlockEnd) {
 		return p.fail()
 	}
-	p.s.getToken()
-	p.popState()
-	p.popMark()
-	return &yEvent{kind: eMappingEnd}
+	return p.closeCollection(eMappingEnd)
 }
 
 func (p *yParser) parseBlockMappingValue() *yEvent {
-	if p.tok(tValue) {
-		p.s.getToken()
-		if !p.tok(tKey, tValue, tBlockEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseBlockMappingKey)
-			return p.parseBlockNodeOrIndentlessSequence()
-		}
-		p.state = p.parseBlockMappingKey
-		return emptyScalar()
-	}
-	if p.s.err {
-		return p.fail()
-	}
-	p.state = p.parseBlockMappingKey
-	p.s.peekToken()
-	return emptyScalar()
+	return p.mappingValue(p.parseBlockMappingKey, p.parseBlockNodeOrIndentlessSequence, tKey, tValue, tBlockEnd)
 }
 
 func (p *yParser) parseFlowSequenceFirstEntry() *yEvent {
@@ -421,44 +413,16 @@ func (p *yParser) parseFlowSequenceEntryFirst(first bool) *yEvent {
 	if p.s.err {
 		return p.fail()
 	}
-	p.s.getToken()
-	p.popState()
-	p.popMark()
-	return &yEvent{kind: eSequenceEnd}
+	return p.closeCollection(eSequenceEnd)
 }
 
 func (p *yParser) parseFlowSequenceEntryMappingKey() *yEvent {
 	p.s.getToken()
-	if !p.tok(tValue, tFlowEntry, tFlowSequenceEnd) {
-		if p.s.err {
-			return p.fail()
-		}
-		p.states = append(p.states, p.parseFlowSequenceEntryMappingValue)
-		return p.parseFlowNode()
-	}
-	p.state = p.parseFlowSequenceEntryMappingValue
-	return emptyScalar()
+	return p.nodeOrEmpty(p.parseFlowSequenceEntryMappingValue, p.parseFlowNode, tValue, tFlowEntry, tFlowSequenceEnd)
 }
 
 func (p *yParser) parseFlowSequenceEntryMappingValue() *yEvent {
-	if p.tok(tValue) {
-		p.s.getToken()
-		if !p.tok(tFlowEntry, tFlowSequenceEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseFlowSequenceEntryMappingEnd)
-			return p.parseFlowNode()
-		}
-		p.state = p.parseFlowSequenceEntryMappingEnd
-		return emptyScalar()
-	}
-	if p.s.err {
-		return p.fail()
-	}
-	p.state = p.parseFlowSequenceEntryMappingEnd
-	p.s.peekToken()
-	return emptyScalar()
+	return p.mappingValue(p.parseFlowSequenceEntryMappingEnd, p.parseFlowNode, tFlowEntry, tFlowSequenceEnd)
 }
 
 func (p *yParser) parseFlowSequenceEntryMappingEnd() *yEvent {
@@ -517,15 +481,7 @@ func (p *yParser) parseFlowMappingKeyBase(first bool) *yEvent {
 		}
 		if p.tok(tKey) {
 			p.s.getToken()
-			if !p.tok(tValue, tFlowEntry, tFlowMappingEnd) {
-				if p.s.err {
-					return p.fail()
-				}
-				p.states = append(p.states, p.parseFlowMappingValue)
-				return p.parseFlowNode()
-			}
-			p.state = p.parseFlowMappingValue
-			return emptyScalar()
+			return p.nodeOrEmpty(p.parseFlowMappingValue, p.parseFlowNode, tValue, tFlowEntry, tFlowMappingEnd)
 		} else if !p.tok(tFlowMappingEnd) {
 			if p.s.err {
 				return p.fail()
@@ -537,31 +493,11 @@ func (p *yParser) parseFlowMappingKeyBase(first bool) *yEvent {
 	if p.s.err {
 		return p.fail()
 	}
-	p.s.getToken()
-	p.popState()
-	p.popMark()
-	return &yEvent{kind: eMappingEnd}
+	return p.closeCollection(eMappingEnd)
 }
 
 func (p *yParser) parseFlowMappingValue() *yEvent {
-	if p.tok(tValue) {
-		p.s.getToken()
-		if !p.tok(tFlowEntry, tFlowMappingEnd) {
-			if p.s.err {
-				return p.fail()
-			}
-			p.states = append(p.states, p.parseFlowMappingKey)
-			return p.parseFlowNode()
-		}
-		p.state = p.parseFlowMappingKey
-		return emptyScalar()
-	}
-	if p.s.err {
-		return p.fail()
-	}
-	p.state = p.parseFlowMappingKey
-	p.s.peekToken()
-	return emptyScalar()
+	return p.mappingValue(p.parseFlowMappingKey, p.parseFlowNode, tFlowEntry, tFlowMappingEnd)
 }
 
 func (p *yParser) parseFlowMappingEmptyValue() *yEvent {
