@@ -402,55 +402,59 @@ func (p *jparser) enter(off int) bool {
 
 func (p *jparser) array() (v jvalue, ok bool) {
 	v = jvalue{kind: jArray, off: p.pos}
-	if !p.enter(p.pos) {
-		return v, false
-	}
-	defer func() { p.depth-- }()
-	p.pos++
-	p.skipWS()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		v.end = p.pos
-		return v, true
-	}
-	base := len(p.stack)
-	defer func() { v.kids = p.collect(base) }()
-	for {
+	return p.collection(v, ']', "a list", func() bool {
 		el, ok := p.value()
-		if !ok {
-			return v, false
+		if ok {
+			p.stack = append(p.stack, jmember{keyOff: -1, val: el})
 		}
-		p.stack = append(p.stack, jmember{keyOff: -1, val: el})
-		p.skipWS()
-		if p.pos >= len(p.data) {
-			return v, p.fail(p.pos, "unexpected end of file inside a list (the file is truncated)")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.skipWS()
-			if p.pos < len(p.data) && p.data[p.pos] == ']' {
-				return v, p.fail(p.pos, "trailing comma before ']'")
-			}
-		case ']':
-			p.pos++
-			v.end = p.pos
-			return v, true
-		default:
-			return v, p.fail(p.pos, "expected ',' or ']' in a list, found "+p.describe())
-		}
-	}
+		return ok
+	})
 }
 
 func (p *jparser) object() (v jvalue, ok bool) {
 	v = jvalue{kind: jObject, off: p.pos}
+	truncated := "unexpected end of file inside an object (the file is truncated)"
+	return p.collection(v, '}', "an object", func() bool {
+		p.skipWS()
+		if p.pos >= len(p.data) {
+			return p.fail(p.pos, truncated)
+		}
+		if p.data[p.pos] != '"' {
+			return p.fail(p.pos, "expected a key in double quotes, found "+p.describe())
+		}
+		keyOff := p.pos
+		key, ok := p.str(true)
+		if !ok {
+			return false
+		}
+		p.skipWS()
+		if p.pos >= len(p.data) {
+			return p.fail(p.pos, truncated)
+		}
+		if p.data[p.pos] != ':' {
+			return p.fail(p.pos, "expected ':' after an object key, found "+p.describe())
+		}
+		p.pos++
+		val, ok := p.value()
+		if ok {
+			p.stack = append(p.stack, jmember{key: key, keyOff: keyOff, val: val})
+		}
+		return ok
+	})
+}
+
+// collection reads a list or an object from its opening bracket to close:
+// member reads one element or key-value pair onto the stack, and name ("a
+// list", "an object") goes into the messages.
+func (p *jparser) collection(start jvalue, close byte, name string, member func() bool) (v jvalue, ok bool) {
+	v = start
 	if !p.enter(p.pos) {
 		return v, false
 	}
 	defer func() { p.depth-- }()
 	p.pos++
 	p.skipWS()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+	if p.pos < len(p.data) && p.data[p.pos] == close {
 		p.pos++
 		v.end = p.pos
 		return v, true
@@ -458,48 +462,26 @@ func (p *jparser) object() (v jvalue, ok bool) {
 	base := len(p.stack)
 	defer func() { v.kids = p.collect(base) }()
 	for {
-		p.skipWS()
-		if p.pos >= len(p.data) {
-			return v, p.fail(p.pos, "unexpected end of file inside an object (the file is truncated)")
-		}
-		if p.data[p.pos] != '"' {
-			return v, p.fail(p.pos, "expected a key in double quotes, found "+p.describe())
-		}
-		keyOff := p.pos
-		key, ok := p.str(true)
-		if !ok {
+		if !member() {
 			return v, false
 		}
 		p.skipWS()
 		if p.pos >= len(p.data) {
-			return v, p.fail(p.pos, "unexpected end of file inside an object (the file is truncated)")
-		}
-		if p.data[p.pos] != ':' {
-			return v, p.fail(p.pos, "expected ':' after an object key, found "+p.describe())
-		}
-		p.pos++
-		val, ok := p.value()
-		if !ok {
-			return v, false
-		}
-		p.stack = append(p.stack, jmember{key: key, keyOff: keyOff, val: val})
-		p.skipWS()
-		if p.pos >= len(p.data) {
-			return v, p.fail(p.pos, "unexpected end of file inside an object (the file is truncated)")
+			return v, p.fail(p.pos, "unexpected end of file inside "+name+" (the file is truncated)")
 		}
 		switch p.data[p.pos] {
 		case ',':
 			p.pos++
 			p.skipWS()
-			if p.pos < len(p.data) && p.data[p.pos] == '}' {
-				return v, p.fail(p.pos, "trailing comma before '}'")
+			if p.pos < len(p.data) && p.data[p.pos] == close {
+				return v, p.fail(p.pos, "trailing comma before '"+string(close)+"'")
 			}
-		case '}':
+		case close:
 			p.pos++
 			v.end = p.pos
 			return v, true
 		default:
-			return v, p.fail(p.pos, "expected ',' or '}' in an object, found "+p.describe())
+			return v, p.fail(p.pos, "expected ',' or '"+string(close)+"' in "+name+", found "+p.describe())
 		}
 	}
 }
