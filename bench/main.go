@@ -174,6 +174,29 @@ func timed(dir string, name string, args ...string) (run, error) {
 	return r, nil
 }
 
+// alternate runs the commands a and b n times each in dir, in turns, so
+// that a change in the machine's load falls on both; each is name and
+// arguments. progress, when set, hears each pair.
+func alternate(n int, dir string, a, b []string, progress func(i int, ra, rb run)) (ras, rbs []run, ok bool) {
+	for i := 0; i < n; i++ {
+		ra, err := timed(dir, a[0], a[1:]...)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return nil, nil, false
+		}
+		rb, err := timed(dir, b[0], b[1:]...)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return nil, nil, false
+		}
+		ras, rbs = append(ras, ra), append(rbs, rb)
+		if progress != nil {
+			progress(i, ra, rb)
+		}
+	}
+	return ras, rbs, true
+}
+
 func median(rs []run) run {
 	sort.Slice(rs, func(i, j int) bool { return rs[i].wall < rs[j].wall })
 	m := rs[len(rs)/2]
@@ -256,21 +279,14 @@ func verdict(ok bool) string {
 func large(corpus, gitleaks, clawgate, dir string) bool {
 	glOut := filepath.Join(dir, "gitleaks.json")
 	cgOut := filepath.Join(dir, "clawgate.json")
-	var gl, cg []run
-	for i := 0; i < *runs; i++ {
-		r, err := timed(corpus, gitleaks, "dir", ".", "--no-banner", "--log-level", "error", "--report-format", "json", "--report-path", glOut, "--exit-code", "0")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		gl = append(gl, r)
-		r, err = timed(corpus, clawgate, "scan", ".", "--format", "json", "--output", cgOut)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		cg = append(cg, r)
-		fmt.Fprintf(os.Stderr, "bench: large run %d: gitleaks %.2fs, clawgate %.2fs\n", i+1, gl[i].wall.Seconds(), cg[i].wall.Seconds())
+	gl, cg, ok := alternate(*runs, corpus,
+		[]string{gitleaks, "dir", ".", "--no-banner", "--log-level", "error", "--report-format", "json", "--report-path", glOut, "--exit-code", "0"},
+		[]string{clawgate, "scan", ".", "--format", "json", "--output", cgOut},
+		func(i int, a, b run) {
+			fmt.Fprintf(os.Stderr, "bench: large run %d: gitleaks %.2fs, clawgate %.2fs\n", i+1, a.wall.Seconds(), b.wall.Seconds())
+		})
+	if !ok {
+		return false
 	}
 	g, c := median(gl), median(cg)
 	glSet, err1 := gitleaksSet(glOut)
@@ -299,20 +315,11 @@ func large(corpus, gitleaks, clawgate, dir string) bool {
 // withDetectSecrets measures what detect-secrets' 27 plugins add to a
 // scan of the tree when they run beside the gitleaks rules.
 func withDetectSecrets(corpus, clawgate string) bool {
-	var base, ds []run
-	for i := 0; i < *runs; i++ {
-		r, err := timed(corpus, clawgate, "scan", ".", "--format", "json", "--output", os.DevNull)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		base = append(base, r)
-		r, err = timed(corpus, clawgate, "scan", ".", "--plugins", "detect-secrets", "--format", "json", "--output", os.DevNull)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		ds = append(ds, r)
+	base, ds, ok := alternate(*runs, corpus,
+		[]string{clawgate, "scan", ".", "--format", "json", "--output", os.DevNull},
+		[]string{clawgate, "scan", ".", "--plugins", "detect-secrets", "--format", "json", "--output", os.DevNull}, nil)
+	if !ok {
+		return false
 	}
 	b, d := median(base), median(ds)
 	added := (d.wall.Seconds() - b.wall.Seconds()) / b.wall.Seconds() * 100
@@ -394,20 +401,11 @@ func small(dir, gitleaks, clawgate string) bool {
 	}
 	glOut := filepath.Join(dir, "..", "small-gitleaks.json")
 	cgOut := filepath.Join(dir, "..", "small-clawgate.json")
-	var gl, cg []run
-	for i := 0; i < *smallRuns; i++ {
-		r, err := timed(dir, gitleaks, "dir", ".", "--no-banner", "--log-level", "error", "--report-format", "json", "--report-path", glOut, "--exit-code", "0")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		gl = append(gl, r)
-		r, err = timed(dir, clawgate, "scan", "--staged", "--format", "json", "--output", cgOut)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return false
-		}
-		cg = append(cg, r)
+	gl, cg, ok := alternate(*smallRuns, dir,
+		[]string{gitleaks, "dir", ".", "--no-banner", "--log-level", "error", "--report-format", "json", "--report-path", glOut, "--exit-code", "0"},
+		[]string{clawgate, "scan", "--staged", "--format", "json", "--output", cgOut}, nil)
+	if !ok {
+		return false
 	}
 	g, c := median(gl), median(cg)
 	glSet, err1 := gitleaksSet(glOut)
