@@ -129,23 +129,30 @@ func appendRawList(buf []byte, raws [][]byte) []byte {
 	return append(buf, "\n  ]"...)
 }
 
-func appendResults(buf []byte, results []Entry, opts WriteOptions) []byte {
-	if len(results) == 0 {
-		return append(buf, "{}"...)
+// sortedRefs returns pointers to xs's elements in the stable order of less,
+// leaving xs as it is.
+func sortedRefs[T any](xs []T, less func(a, b *T) bool) []*T {
+	order := make([]*T, len(xs))
+	for i := range xs {
+		order[i] = &xs[i]
 	}
-	order := make([]*Entry, len(results))
-	for i := range results {
-		order[i] = &results[i]
-	}
-	slices.SortStableFunc(order, func(a, b *Entry) int {
-		if entryLess(a, b) {
+	slices.SortStableFunc(order, func(a, b *T) int {
+		if less(a, b) {
 			return -1
 		}
-		if entryLess(b, a) {
+		if less(b, a) {
 			return 1
 		}
 		return 0
 	})
+	return order
+}
+
+func appendResults(buf []byte, results []Entry, opts WriteOptions) []byte {
+	if len(results) == 0 {
+		return append(buf, "{}"...)
+	}
+	order := sortedRefs(results, entryLess)
 	buf = append(buf, '{')
 	for i, e := range order {
 		first := i == 0 || order[i-1].Filename != e.Filename
@@ -182,19 +189,7 @@ func appendResults(buf []byte, results []Entry, opts WriteOptions) []byte {
 }
 
 func appendConfig(buf []byte, cs []ConfigEntry, opts WriteOptions) []byte {
-	order := make([]*ConfigEntry, len(cs))
-	for i := range cs {
-		order[i] = &cs[i]
-	}
-	slices.SortStableFunc(order, func(a, b *ConfigEntry) int {
-		if configLess(a, b) {
-			return -1
-		}
-		if configLess(b, a) {
-			return 1
-		}
-		return 0
-	})
+	order := sortedRefs(cs, configLess)
 	buf = append(buf, '[')
 	for i, c := range order {
 		if i > 0 {
