@@ -1,7 +1,6 @@
 package citest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -53,19 +52,8 @@ func (r result) String() string {
 // run runs a command in dir and returns what it printed and its exit code.
 func run(t *testing.T, dir string, env []string, name string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "NO_COLOR=1", "GIT_CONFIG_GLOBAL=/dev/null"), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return result{out.String(), errb.String(), code}
+	o := testrepo.Run(t, dir, env, "", name, args...)
+	return result{o.Stdout, o.Stderr, o.Code}
 }
 
 // clawgate runs the binary in dir.

@@ -3,6 +3,7 @@
 package testrepo
 
 import (
+	"bytes"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -113,4 +114,34 @@ func RunWithBinary(m *testing.M, binary *string) {
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Output is what one run of a command printed, and its exit status.
+type Output struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Run runs name with args in dir, with stdin as its input (none when
+// empty) and env added to an environment without colour or the user's git
+// config. A command that cannot start fails the test; a non-zero exit is a
+// Code.
+func Run(t testing.TB, dir string, env []string, stdin, name string, args ...string) Output {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1", "GIT_CONFIG_GLOBAL=/dev/null"), env...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return Output{out.String(), errb.String(), code}
 }
