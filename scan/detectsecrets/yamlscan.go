@@ -397,51 +397,46 @@ func (s *yScanner) fetchFlowCollectionEnd(kind yTokKind) {
 	s.simple(kind, 1)
 }
 
-func (s *yScanner) fetchFlowEntry() {
-	s.allowSimpleKey = true
-	s.removeSimpleKey()
-	if s.err {
-		return
-	}
-	s.simple(tFlowEntry, 1)
-}
-
-func (s *yScanner) fetchBlockEntry() {
+// blockStart is the block context's part of '-', '?' and a ':' without a
+// simple key: the indicator must be allowed here, and at a deeper column it
+// opens a block collection with a start token. False after a failure.
+func (s *yScanner) blockStart(start yTokKind) bool {
 	if s.flowLevel == 0 {
 		if !s.allowSimpleKey {
 			s.fail()
-			return
+			return false
 		}
 		if s.addIndent(s.r.col) {
 			l := s.r.line
-			s.tokens = append(s.tokens, yToken{kind: tBlockSequenceStart, line: l, endLine: l})
+			s.tokens = append(s.tokens, yToken{kind: start, line: l, endLine: l})
 		}
 	}
-	s.allowSimpleKey = true
+	return true
+}
+
+// indicator ends the fetching of ',', '-', '?' and ':': a simple key may
+// follow when allow, the pending one is dropped, and the token is added.
+func (s *yScanner) indicator(kind yTokKind, allow bool) {
+	s.allowSimpleKey = allow
 	s.removeSimpleKey()
 	if s.err {
 		return
 	}
-	s.simple(tBlockEntry, 1)
+	s.simple(kind, 1)
+}
+
+func (s *yScanner) fetchFlowEntry() { s.indicator(tFlowEntry, true) }
+
+func (s *yScanner) fetchBlockEntry() {
+	if s.blockStart(tBlockSequenceStart) {
+		s.indicator(tBlockEntry, true)
+	}
 }
 
 func (s *yScanner) fetchKey() {
-	if s.flowLevel == 0 {
-		if !s.allowSimpleKey {
-			s.fail()
-			return
-		}
-		if s.addIndent(s.r.col) {
-			l := s.r.line
-			s.tokens = append(s.tokens, yToken{kind: tBlockMappingStart, line: l, endLine: l})
-		}
+	if s.blockStart(tBlockMappingStart) {
+		s.indicator(tKey, s.flowLevel == 0)
 	}
-	s.allowSimpleKey = s.flowLevel == 0
-	s.removeSimpleKey()
-	if s.err {
-		return
-	}
-	s.simple(tKey, 1)
 }
 
 func (s *yScanner) insertToken(at int, t yToken) {
@@ -459,24 +454,10 @@ func (s *yScanner) fetchValue() {
 			s.insertToken(at, yToken{kind: tBlockMappingStart, line: k.markLine, endLine: k.markLine})
 		}
 		s.allowSimpleKey = false
-	} else {
-		if s.flowLevel == 0 {
-			if !s.allowSimpleKey {
-				s.fail()
-				return
-			}
-			if s.addIndent(s.r.col) {
-				l := s.r.line
-				s.tokens = append(s.tokens, yToken{kind: tBlockMappingStart, line: l, endLine: l})
-			}
-		}
-		s.allowSimpleKey = s.flowLevel == 0
-		s.removeSimpleKey()
-		if s.err {
-			return
-		}
+		s.simple(tValue, 1)
+	} else if s.blockStart(tBlockMappingStart) {
+		s.indicator(tValue, s.flowLevel == 0)
 	}
-	s.simple(tValue, 1)
 }
 
 func (s *yScanner) fetchAnchor(kind yTokKind) {
