@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coderclaw/clawgate/scan/detectsecrets"
-	"github.com/coderclaw/clawgate/scan/pragma"
+	"github.com/coderclaw/clawgate/scan/secrets"
 )
 
 // Engine names of secret findings.
@@ -17,26 +17,17 @@ const (
 	EngineBoth = "gitleaks+detect-secrets"
 )
 
-// detectSecretsFindings runs detect-secrets' plugins over one file's
-// content and turns the results into findings.
-func detectSecretsFindings(ds *detectsecrets.Scanner, file string, content []byte, lines []int, ex Excluder) []Finding {
-	return detectSecretsAt(ds, file, content, lines, ex, 1, nil)
-}
-
-// detectSecretsAt is detectSecretsFindings for content whose first line is
-// line firstLine of the file (a hunk's added lines in history); above, when
-// set, returns the file's line before content, for its nextline pragma.
-func detectSecretsAt(ds *detectsecrets.Scanner, file string, content []byte, lines []int, ex Excluder, firstLine int, above func() string) []Finding {
+// detectSecretsFindings runs detect-secrets' plugins over content, a
+// file's text or a hunk's added lines starting at line firstLine, and turns
+// the results into findings. checks are content's line checks, shared with
+// the gitleaks matches: pragmas, hash lines, --exclude-lines.
+func detectSecretsFindings(ds *detectsecrets.Scanner, file string, content []byte, checks *lineChecks, firstLine int) []Finding {
 	var out []Finding
 	for _, r := range ds.ScanFile(file, content) {
-		text := lineText(content, lines, r.Line)
-		if pragma.AllowsLine(file, text) || (r.Line > 1 && pragma.AllowsNext(file, lineText(content, lines, r.Line-1))) ||
-			(r.Line == 1 && above != nil && pragma.AllowsNext(file, above())) {
+		if checks.drop(secrets.Match{StartLine: r.Line, EndLine: r.Line}) || (checks.ex != nil && checks.ex.Secret(r.Secret)) {
 			continue
 		}
-		if isHashLine(text) || (ex != nil && (ex.Secret(r.Secret) || ex.Line(text))) {
-			continue
-		}
+		text := lineText(content, checks.starts, r.Line)
 		col, end := 1, 1
 		if i := strings.Index(text, r.Secret); i >= 0 {
 			col = utf8.RuneCountInString(text[:i]) + 1

@@ -431,7 +431,7 @@ func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf
 		out = append(out, f)
 	}
 	if opts.DetectSecrets != nil {
-		ds := detectSecretsAt(opts.DetectSecrets, path, content, lines, opts.Exclude, frag.StartLine, above)
+		ds := detectSecretsFindings(opts.DetectSecrets, path, content, checks, frag.StartLine)
 		for i := range ds {
 			ds[i].Commit = commit
 		}

@@ -364,7 +364,7 @@ func scanTarget(ctx context.Context, t Target, read func(Target) ([]byte, error)
 		return nil, &Skipped{File: t.Rel, Reason: "unreadable: " + derr.Error()}, false, size, nil
 	}
 	if ds != nil && !truncated {
-		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, lines, ex))
+		findings = mergeDetectSecrets(findings, detectSecretsFindings(ds, t.Rel, content, checks, 1))
 		truncated = maxFindings > 0 && len(findings) > maxFindings
 	}
 	if truncated {
