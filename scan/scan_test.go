@@ -69,6 +69,44 @@ func TestListTargetsOutsideGit(t *testing.T) {
 	}
 }
 
+// The working directory may have been reached through a symlink: its
+// files are listed, by the same names, in git or not, while a link inside
+// it is still not followed, nor a link named as the root from elsewhere.
+func TestListTargetsWorkingDirThroughSymlink(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("a.txt", "a\n")
+	r.Write("sub/b.txt", "b\n")
+	r.Commit("init")
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "leak.txt"), []byte("x\n"), 0o644)
+	os.Symlink(outside, filepath.Join(r.Dir, "out"))
+	plain := t.TempDir()
+	os.WriteFile(filepath.Join(plain, "c.txt"), []byte("c\n"), 0o644)
+	for dir, want := range map[string]string{r.Dir: "a.txt,sub/b.txt", plain: "c.txt"} {
+		link := filepath.Join(t.TempDir(), "link")
+		if err := os.Symlink(dir, link); err != nil {
+			t.Fatal(err)
+		}
+		got, err := scan.ListTargets(context.Background(), link, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := strings.Join(rels(got), ","); g != "" {
+			t.Errorf("%s named from elsewhere: targets = %s, want none", link, g)
+		}
+		// As the shell does after `cd link`: PWD names the link.
+		t.Chdir(link)
+		t.Setenv("PWD", link)
+		got, err = scan.ListTargets(context.Background(), ".", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := strings.Join(rels(got), ","); g != want {
+			t.Errorf("working directory %s: targets = %s, want %s", link, g, want)
+		}
+	}
+}
+
 func TestListTargetsExplicitFiles(t *testing.T) {
 	r := testrepo.New(t)
 	r.Write("a.txt", "a\n")

@@ -37,7 +37,8 @@ type Skipped struct {
 // ListTargets resolves what `clawgate scan [PATH...]` reads: for a directory
 // inside a git work tree, the tracked files plus untracked files git does not
 // ignore; for a directory outside git, a walk that skips .git; for a file,
-// that file. Symlinks are never followed, so a scan cannot leave the tree.
+// that file. Symlinks are never followed, so a scan cannot leave the tree;
+// only a working directory reached through one is scanned.
 func ListTargets(ctx context.Context, root string, paths []string) ([]Target, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
@@ -65,6 +66,12 @@ func ListTargets(ctx context.Context, root string, paths []string) ([]Target, er
 			return nil, err
 		}
 		st, err := os.Lstat(abs)
+		if err == nil && st.Mode()&fs.ModeSymlink != 0 && abs == absRoot && isWorkingDir(abs) {
+			// The working directory may have been reached through a
+			// link: it is the tree asked for. A link named as an
+			// argument is not followed (it may point out of the tree).
+			st, err = os.Stat(abs)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
 		}
@@ -90,6 +97,13 @@ func ListTargets(ctx context.Context, root string, paths []string) ([]Target, er
 	return out, nil
 }
 
+// isWorkingDir reports whether abs is the working directory by the name
+// the shell gave it ($PWD, which os.Getwd returns when it is current).
+func isWorkingDir(abs string) bool {
+	wd, err := os.Getwd()
+	return err == nil && wd == abs
+}
+
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -113,12 +127,16 @@ func listDir(ctx context.Context, dir string) ([]string, error) {
 		return files, nil
 	}
 	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	root := dir
+	if st, err := os.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		root += string(filepath.Separator) // the root link only is followed
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if d != nil && d.IsDir() && p != dir {
+			if d != nil && d.IsDir() && p != root {
 				return fs.SkipDir
 			}
-			if p == dir {
+			if p == root {
 				return err
 			}
 			// An unreadable entry is reported when it is opened.
@@ -126,7 +144,7 @@ func listDir(ctx context.Context, dir string) ([]string, error) {
 			return nil
 		}
 		if d.IsDir() {
-			if d.Name() == ".git" && p != dir {
+			if d.Name() == ".git" && p != root {
 				return fs.SkipDir
 			}
 			return nil
