@@ -1,7 +1,6 @@
 package detectsecrets
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -70,8 +69,8 @@ var (
 			up + "=/",
 		}
 	}()
-	uuidRe       = regexp.MustCompile(`(?i)^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`)
-	idDetectorRe = regexp.MustCompile(`(?i)(?:^(?:id|myid|userid)|_id)s?[^a-z0-9]`)
+	uuidRe       = lazyRE(`(?i)^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`)
+	idDetectorRe = lazyRE(`(?i)(?:^(?:id|myid|userid)|_id)s?[^a-z0-9]`)
 )
 
 // is_sequential_string: the upper-cased secret is a substring of one of
@@ -87,7 +86,7 @@ func isSequentialString(secret string) bool {
 }
 
 // is_potential_uuid: the first UUID-shaped match must be the whole secret.
-func isPotentialUUID(secret string) bool { return uuidRe.MatchString(secret) }
+func isPotentialUUID(secret string) bool { return uuidRe().MatchString(secret) }
 
 // is_likely_id_string: an "id"-like name before the first occurrence of
 // the secret. RegexBasedDetector plugins are exempt.
@@ -99,7 +98,7 @@ func isLikelyIDString(secret, line string, p *plugin) bool {
 	if i < 0 {
 		return false
 	}
-	return idDetectorRe.MatchString(line[:i])
+	return idDetectorRe().MatchString(line[:i])
 }
 
 // is_templated_secret, including its IndexError cases: an empty secret,
@@ -218,16 +217,16 @@ func isLineAllowlisted(filename, line, prev string) bool {
 // configNextline is transformers/config.py's
 // _is_allowlist_nextline_secret_comment: the nextline pragma in a '#' or
 // ';' comment, which the config transformer keeps as a line of its own.
-var configNextline = []*regexp.Regexp{
-	regexp.MustCompile(`^[ \t]*# *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`),
-	regexp.MustCompile(`^[ \t]*; *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`),
-}
+var configNextline = lazyREs(
+	`^[ \t]*# *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`,
+	`^[ \t]*; *pragma: ?allowlist[ -]nextline[ -]secret.*?[ \t]*$`,
+)
 
 func isConfigNextlineComment(line string) bool {
 	if !strings.Contains(line, "nextline") {
 		return false
 	}
-	for _, re := range configNextline {
+	for _, re := range configNextline() {
 		if re.MatchString(line) {
 			return true
 		}

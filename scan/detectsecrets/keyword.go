@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The KeywordDetector regexes of detect-secrets 1.5.0, rewritten for RE2.
@@ -33,23 +34,29 @@ var (
 	kwQReq    = `(?:"` + kwSecret + `"|'` + kwSecret + `'|` + "`" + kwSecret + "`)"
 	kwQOpt    = `(?:"` + kwSecret + `"|'` + kwSecret + `'|` + "`" + kwSecret + "`|" + kwSecret + `)`
 
-	kwColonEqual      = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `:=` + kwWS + kwQOpt)
-	kwColon           = mustRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQOpt)
-	kwColonQuotes     = mustRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQReq)
-	kwCEqual          = mustRE(`(?i)` + kwDL + `(?:\[[0-9]*\])?` + kwWS + `[!=]{1,2}` + kwWS + `@?"` + kwSecret + `"`)
-	kwCppAssign       = mustRE(kwDL + `(?:.assign)?\("` + kwSecret + `"`)
-	kwEqual           = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQOpt)
-	kwEqualQuotes     = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQReq)
-	kwPreceded        = mustRE(kwQReq + kwWS + `[!=]{2,3}` + kwWS + kwDLP)
-	kwQuotesSemicolon = mustRE(`(?i)` + kwDL + `[^` + pySpaceClass + `]{0,50}?` + kwWS + kwQReq + `;`)
-	kwArrow           = mustRE(`(?i)` + kwDL + kwClosing + kwWS + `=>?` + kwWS + kwQReq)
+	kwColonEqual      = lazyRE(`(?i)` + kwDL + kwClosing + kwWS + `:=` + kwWS + kwQOpt)
+	kwColon           = lazyRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQOpt)
+	kwColonQuotes     = lazyRE(`(?i)` + kwDL + kwClosing + `:` + kwWS + kwQReq)
+	kwCEqual          = lazyRE(`(?i)` + kwDL + `(?:\[[0-9]*\])?` + kwWS + `[!=]{1,2}` + kwWS + `@?"` + kwSecret + `"`)
+	kwCppAssign       = lazyRE(kwDL + `(?:.assign)?\("` + kwSecret + `"`)
+	kwEqual           = lazyRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQOpt)
+	kwEqualQuotes     = lazyRE(`(?i)` + kwDL + kwClosing + kwWS + `(?:={1,3}|!==?)` + kwWS + kwQReq)
+	kwPreceded        = lazyRE(kwQReq + kwWS + `[!=]{2,3}` + kwWS + kwDLP)
+	kwQuotesSemicolon = lazyRE(`(?i)` + kwDL + `[^` + pySpaceClass + `]{0,50}?` + kwWS + kwQReq + `;`)
+	kwArrow           = lazyRE(`(?i)` + kwDL + kwClosing + kwWS + `=>?` + kwWS + kwQReq)
 
 	// The regex lists per file type, in the dict order of keyword.py.
-	kwQuotesRequired = []*regexp.Regexp{kwColonQuotes, kwPreceded, kwEqualQuotes, kwQuotesSemicolon, kwArrow}
-	kwConfig         = []*regexp.Regexp{kwColon, kwPreceded, kwEqual, kwQuotesSemicolon}
-	kwGolang         = []*regexp.Regexp{kwColonEqual, kwPreceded, kwEqual, kwQuotesSemicolon}
-	kwCommonC        = []*regexp.Regexp{kwCEqual}
-	kwCPlusPlus      = []*regexp.Regexp{kwCppAssign, kwEqualQuotes}
+	kwQuotesRequired = sync.OnceValue(func() []*regexp.Regexp {
+		return []*regexp.Regexp{kwColonQuotes(), kwPreceded(), kwEqualQuotes(), kwQuotesSemicolon(), kwArrow()}
+	})
+	kwConfig = sync.OnceValue(func() []*regexp.Regexp {
+		return []*regexp.Regexp{kwColon(), kwPreceded(), kwEqual(), kwQuotesSemicolon()}
+	})
+	kwGolang = sync.OnceValue(func() []*regexp.Regexp {
+		return []*regexp.Regexp{kwColonEqual(), kwPreceded(), kwEqual(), kwQuotesSemicolon()}
+	})
+	kwCommonC   = sync.OnceValue(func() []*regexp.Regexp { return []*regexp.Regexp{kwCEqual()} })
+	kwCPlusPlus = sync.OnceValue(func() []*regexp.Regexp { return []*regexp.Regexp{kwCppAssign(), kwEqualQuotes()} })
 )
 
 // fileType is detect_secrets.util.filetype.FileType, reduced to what the
@@ -105,15 +112,15 @@ func determineFileType(filename string) fileType {
 func keywordRegexes(ft fileType) []*regexp.Regexp {
 	switch ft {
 	case ftGo:
-		return kwGolang
+		return kwGolang()
 	case ftObjectiveC, ftCSharp, ftC:
-		return kwCommonC
+		return kwCommonC()
 	case ftCPlusPlus:
-		return kwCPlusPlus
+		return kwCPlusPlus()
 	case ftYAML, ftConfig, ftINI, ftProperties, ftTOML:
-		return kwConfig
+		return kwConfig()
 	}
-	return kwQuotesRequired
+	return kwQuotesRequired()
 }
 
 func newKeywordPlugin(exclude string) (*plugin, error) {
@@ -126,6 +133,7 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 			return nil, fmt.Errorf("KeywordDetector keyword_exclude %q is not a valid RE2 regex: %w", exclude, err)
 		}
 	}
+	preceded, anchored := kwPreceded(), kwAnchored()
 	return &plugin{name: "KeywordDetector", typ: "Secret Keyword", exclude: excl, find: func(c *lineCtx, e emitter) {
 		if !hasDenyWord(c) {
 			return
@@ -144,7 +152,7 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 			switch {
 			case c.nonASCII:
 				m = re.FindStringSubmatchIndex(line)
-			case re == kwPreceded:
+			case re == preceded:
 				if starts == nil {
 					starts = denyStarts(c.lowered())
 				}
@@ -160,7 +168,7 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 				if starts == nil {
 					starts = denyStarts(c.lowered())
 				}
-				a := kwAnchored[re]
+				a := anchored[re]
 				for _, p := range starts {
 					if m = a.FindStringSubmatchIndex(line[p:]); m != nil {
 						off = p
@@ -184,13 +192,13 @@ func newKeywordPlugin(exclude string) (*plugin, error) {
 // kwAnchored holds each keyword regex but kwPreceded anchored at the
 // start of the text. None looks behind its start, so matching it at
 // line[p:] finds the match the unanchored search finds starting at p.
-var kwAnchored = func() map[*regexp.Regexp]*regexp.Regexp {
+var kwAnchored = sync.OnceValue(func() map[*regexp.Regexp]*regexp.Regexp {
 	m := map[*regexp.Regexp]*regexp.Regexp{}
-	for _, re := range []*regexp.Regexp{kwColonEqual, kwColon, kwColonQuotes, kwCEqual, kwCppAssign, kwEqual, kwEqualQuotes, kwQuotesSemicolon, kwArrow} {
+	for _, re := range []*regexp.Regexp{kwColonEqual(), kwColon(), kwColonQuotes(), kwCEqual(), kwCppAssign(), kwEqual(), kwEqualQuotes(), kwQuotesSemicolon(), kwArrow()} {
 		m[re] = regexp.MustCompile(`\A(?:` + re.String() + `)`)
 	}
 	return m
-}()
+})
 
 // denyStarts returns, in order, every offset of an ASCII-lowered line
 // where a word of the denylist starts (with each optional '_' spelled
@@ -235,19 +243,19 @@ func kwPrecededMayMatch(line string, starts []int) bool {
 // kwMayMatch rules out a keyword regex by the operator it needs.
 func kwMayMatch(re *regexp.Regexp, line string) bool {
 	switch re {
-	case kwColonEqual:
+	case kwColonEqual():
 		return strings.Contains(line, ":=")
-	case kwColon, kwColonQuotes:
+	case kwColon(), kwColonQuotes():
 		return strings.IndexByte(line, ':') >= 0
-	case kwEqual, kwEqualQuotes, kwCEqual:
+	case kwEqual(), kwEqualQuotes(), kwCEqual():
 		return strings.IndexAny(line, "=!") >= 0
-	case kwArrow:
+	case kwArrow():
 		return strings.IndexByte(line, '=') >= 0
-	case kwPreceded:
+	case kwPreceded():
 		return strings.Contains(line, "==") || strings.Contains(line, "!=")
-	case kwQuotesSemicolon:
+	case kwQuotesSemicolon():
 		return strings.IndexByte(line, ';') >= 0
-	case kwCppAssign:
+	case kwCppAssign():
 		return strings.Contains(line, "(\"")
 	}
 	return true

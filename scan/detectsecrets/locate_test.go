@@ -96,7 +96,7 @@ func keywordFindRef(excl *regexp.Regexp, c *lineCtx, e emitter) {
 			continue
 		}
 		off := 0
-		if re != kwPreceded && !c.nonASCII {
+		if re != kwPreceded() && !c.nonASCII {
 			if from < 0 {
 				from = firstDenyWord(c.lowered())
 			}

@@ -3,6 +3,7 @@ package detectsecrets
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -238,53 +239,58 @@ func simpleRegexPlugin(name, typ string, pre func(*lineCtx) bool, res ...*regexp
 }
 
 var (
-	artifactoryRes = []*regexp.Regexp{
-		mustRE(`(?:[` + pySpaceClass + `]|=|:|"|^)AKC[a-zA-Z0-9]{10,}(?:[` + pySpaceClass + `]|"|$)`),
-		mustRE(`(?:[` + pySpaceClass + `]|=|:|"|^)AP[` + pyDigit + `ABCDEF][a-zA-Z0-9]{8,}(?:[` + pySpaceClass + `]|"|$)`),
-	}
-	awsRes = []*regexp.Regexp{
-		mustRE(`(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}`),
-		mustRE(`(?i)aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]`),
-	}
-	azureRe = mustRE(`AccountKey=[a-zA-Z0-9+/=]{88}`)
+	artifactoryRes = lazyREs(
+		`(?:[`+pySpaceClass+`]|=|:|"|^)AKC[a-zA-Z0-9]{10,}(?:[`+pySpaceClass+`]|"|$)`,
+		`(?:[`+pySpaceClass+`]|=|:|"|^)AP[`+pyDigit+`ABCDEF][a-zA-Z0-9]{8,}(?:[`+pySpaceClass+`]|"|$)`,
+	)
+	awsRes = lazyREs(
+		`(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}`,
+		`(?i)aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]`,
+	)
+	azureRe = lazyRE(`AccountKey=[a-zA-Z0-9+/=]{88}`)
 	// RESERVED_CHARACTERS + SUB_DELIMITER_CHARACTERS (RFC 3986 2.2) and
 	// whitespace are excluded from both user and password.
-	basicAuthRe = mustRE("://[^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+:([^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+)@")
+	basicAuthRe = lazyRE("://[^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+:([^:/?#\\[\\]@!$&'()*+,;=" + pySpaceClass + "]+)@")
 
-	cloudantAssign = []assignRE{
-		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([0-9a-f]{64})`, ""),
-		assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([a-z]{24})`, ""),
-	}
-	cloudantURL = []*regexp.Regexp{
-		mustRE(`(?i)(?:https?://)[` + pyWordClass + `\-]+:([0-9a-f]{64})@[` + pyWordClass + `\-]+\.cloudant\.com`),
-		mustRE(`(?i)(?:https?://)[` + pyWordClass + `\-]+:([a-z]{24})@[` + pyWordClass + `\-]+\.cloudant\.com`),
-	}
-	discordRe = mustRE(`[MNO][a-zA-Z` + pyDigit + `_\-]{23,25}\.[a-zA-Z` + pyDigit + `_\-]{6}\.[a-zA-Z` + pyDigit + `_\-]{27}`)
-	githubRe  = mustRE(`(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}`)
-	ibmIAMRe  = assignmentRegex(
+	cloudantAssign = sync.OnceValue(func() []assignRE {
+		return []assignRE{
+			assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([0-9a-f]{64})`, ""),
+			assignmentRegex(`(?:cloudant|cl|clou)`, `(?:api|)(?:key|pwd|pw|password|pass|token)`, `([a-z]{24})`, ""),
+		}
+	})
+	cloudantURL = lazyREs(
+		`(?i)(?:https?://)[`+pyWordClass+`\-]+:([0-9a-f]{64})@[`+pyWordClass+`\-]+\.cloudant\.com`,
+		`(?i)(?:https?://)[`+pyWordClass+`\-]+:([a-z]{24})@[`+pyWordClass+`\-]+\.cloudant\.com`,
+	)
+	discordRe = lazyRE(`[MNO][a-zA-Z` + pyDigit + `_\-]{23,25}\.[a-zA-Z` + pyDigit + `_\-]{6}\.[a-zA-Z` + pyDigit + `_\-]{27}`)
+	githubRe  = lazyRE(`(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}`)
+	ibmIAMRe  = lazyAssignment(
 		`(?:ibm(?:_|-|)cloud(?:_|-|)iam|cloud(?:_|-|)iam|ibm(?:_|-|)cloud|ibm(?:_|-|)iam|ibm|iam|cloud|)(?:_|-|)(?:api|)`,
 		`(?:key|pwd|password|pass|token)`, `([a-zA-Z0-9_\-]{44})`, `[^a-zA-Z0-9_\-]`)
-	ibmCOSRe = assignmentRegex(`(?:(?:ibm)?[-_]?cos[-_]?(?:hmac)?|)`,
+	ibmCOSRe = lazyAssignment(`(?:(?:ibm)?[-_]?cos[-_]?(?:hmac)?|)`,
 		`(?:secret[-_]?(?:access)?[-_]?key)`, `([a-f0-9]{48})`, `(?i:[^a-f0-9])`)
-	jwtRe       = mustRE(`eyJ[A-Za-z0-9_=\-]+\.[A-Za-z0-9_=\-]+\.?`)
-	mailchimpRe = mustRE(`[0-9a-z]{32}-us[0-9]{1,2}`)
-	npmRe       = mustRE(`//.+/:_authToken=[` + pySpaceClass + `]*((npm_.+)|([A-Fa-f0-9\-]{36})).*`)
-	openaiRe    = mustRE(`sk-[A-Za-z0-9_\-]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}`)
-	pypiRes     = []*regexp.Regexp{
-		mustRE(`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{70,}`),
-		mustRE(`pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_\-]{70,}`),
-	}
-	sendgridRe = mustRE(`SG\.[a-zA-Z0-9_\-]{22}\.[a-zA-Z0-9_\-]{43}`)
-	slackRes   = []*regexp.Regexp{
-		mustRE(`(?i)xox(?:a|b|p|o|s|r)-(?:[` + pyDigit + `]+-)+[a-z0-9]+`),
-		mustRE(`(?i)https://hooks\.slack\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+`),
-	}
-	softlayerAssign = assignmentRegex(`(?:softlayer|sl)(?:_|-|)(?:api|)`, `(?:key|pwd|password|pass|token)`, `([a-z0-9]{64})`, "")
-	softlayerURL    = mustRE(`(?i)(?:http|https)://api.softlayer.com/soap/(?:v3|v3.1)/([a-z0-9]{64})`)
-	squareRe        = mustRE(`sq0csp-[0-9A-Za-z\\\-_]{43}`)
-	stripeRe        = mustRE(`(?:r|s)k_live_[0-9a-zA-Z]{24}`)
-	telegramRe      = mustRE(`[` + pyDigit + `]{8,10}:[0-9A-Za-z_\-]{35}`)
-	twilioRes       = []*regexp.Regexp{mustRE(`AC[a-z0-9]{32}`), mustRE(`SK[a-z0-9]{32}`)}
+	jwtRe       = lazyRE(`eyJ[A-Za-z0-9_=\-]+\.[A-Za-z0-9_=\-]+\.?`)
+	mailchimpRe = lazyRE(`[0-9a-z]{32}-us[0-9]{1,2}`)
+	npmRe       = lazyRE(`//.+/:_authToken=[` + pySpaceClass + `]*((npm_.+)|([A-Fa-f0-9\-]{36})).*`)
+	openaiRe    = lazyRE(`sk-[A-Za-z0-9_\-]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}`)
+	pypiRes     = lazyREs(
+		`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{70,}`,
+		`pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_\-]{70,}`,
+	)
+	sendgridRe = lazyRE(`SG\.[a-zA-Z0-9_\-]{22}\.[a-zA-Z0-9_\-]{43}`)
+	slackRes   = lazyREs(
+		`(?i)xox(?:a|b|p|o|s|r)-(?:[`+pyDigit+`]+-)+[a-z0-9]+`,
+		`(?i)https://hooks\.slack\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+`,
+	)
+	softlayerAssign = lazyAssignment(`(?:softlayer|sl)(?:_|-|)(?:api|)`, `(?:key|pwd|password|pass|token)`, `([a-z0-9]{64})`, "")
+	softlayerURL    = lazyRE(`(?i)(?:http|https)://api.softlayer.com/soap/(?:v3|v3.1)/([a-z0-9]{64})`)
+	squareRe        = lazyRE(`sq0csp-[0-9A-Za-z\\\-_]{43}`)
+	stripeRe        = lazyRE(`(?:r|s)k_live_[0-9a-zA-Z]{24}`)
+	telegramRe      = lazyRE(`[` + pyDigit + `]{8,10}:[0-9A-Za-z_\-]{35}`)
+	twilioRes       = lazyREs(
+		`AC[a-z0-9]{32}`,
+		`SK[a-z0-9]{32}`,
+	)
 
 	privateKeyHeaders = []string{
 		"BEGIN DSA PRIVATE KEY",
@@ -304,65 +310,65 @@ var (
 func builtinPlugins() map[string]*plugin {
 	ps := []*plugin{
 		simpleRegexPlugin("ArtifactoryDetector", "Artifactory Credentials",
-			func(c *lineCtx) bool { return c.has('A') && (strings.Contains(c.line, "AKC") || hasAPToken(c)) }, artifactoryRes...),
+			func(c *lineCtx) bool { return c.has('A') && (strings.Contains(c.line, "AKC") || hasAPToken(c)) }, artifactoryRes()...),
 		simpleRegexPlugin("AWSKeyDetector", "AWS Access Key",
 			func(c *lineCtx) bool {
 				return (c.has('A') && anyLiteral(c.line, "A3T", "ABIA", "ACCA", "AKIA", "ASIA")) ||
 					(c.hasEither('w') && c.hasFold("aws"))
-			}, awsRes...),
+			}, awsRes()...),
 		simpleRegexPlugin("AzureStorageKeyDetector", "Azure Storage Account access key",
-			func(c *lineCtx) bool { return c.has('K') && strings.Contains(c.line, "AccountKey=") }, azureRe),
+			func(c *lineCtx) bool { return c.has('K') && strings.Contains(c.line, "AccountKey=") }, azureRe()),
 		simpleRegexPlugin("BasicAuthDetector", "Basic Auth Credentials",
-			func(c *lineCtx) bool { return c.has('/') && c.has(':') && strings.Contains(c.line, "://") }, basicAuthRe),
+			func(c *lineCtx) bool { return c.has('/') && c.has(':') && strings.Contains(c.line, "://") }, basicAuthRe()),
 		{name: "CloudantDetector", typ: "Cloudant Credentials", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if !c.hasEither('l') || !c.hasFold("cl") || !c.hasFold("key", "pw", "pass", "token", "cloudant.com") ||
 				!(c.runOf(runHex) >= 64 || c.runOf(runLetter) >= 24) {
 				return
 			}
-			for _, re := range cloudantAssign {
+			for _, re := range cloudantAssign() {
 				findAssignment(re, c.line, e)
 			}
 			if c.hasFold("cloudant.com") {
-				for _, re := range cloudantURL {
+				for _, re := range cloudantURL() {
 					emitFindall(re, c.line, e)
 				}
 			}
 		}},
-		simpleRegexPlugin("DiscordBotTokenDetector", "Discord Bot Token", hasDotsSevenApart, discordRe),
+		simpleRegexPlugin("DiscordBotTokenDetector", "Discord Bot Token", hasDotsSevenApart, discordRe()),
 		simpleRegexPlugin("GitHubTokenDetector", "GitHub Token",
 			func(c *lineCtx) bool {
 				return c.has('_') && c.has('h') && anyLiteral(c.line, "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
-			}, githubRe),
+			}, githubRe()),
 		{name: "GitLabTokenDetector", typ: "GitLab Token", regexBased: true, find: findGitLab},
 		{name: "IbmCloudIamDetector", typ: "IBM Cloud IAM Key", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if len(c.line) < 47 || !c.hasFold("key", "pwd", "pass", "token") || c.runOf(runIAM) < 44 {
 				return
 			}
-			findAssignment(ibmIAMRe, c.line, e)
+			findAssignment(ibmIAMRe(), c.line, e)
 		}},
 		{name: "IbmCosHmacDetector", typ: "IBM COS HMAC Credentials", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if len(c.line) < 57 || !c.hasFold("secret") || c.runOf(runHex) < 48 {
 				return
 			}
-			findAssignment(ibmCOSRe, c.line, e)
+			findAssignment(ibmCOSRe(), c.line, e)
 		}},
 		{name: "IPPublicDetector", typ: "Public IP (ipv4)", regexBased: true, find: findPublicIPs},
 		{name: "JwtTokenDetector", typ: "JSON Web Token", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if !c.has('J') || !strings.Contains(c.line, "eyJ") {
 				return
 			}
-			for _, tok := range jwtRe.FindAllString(c.line, -1) {
+			for _, tok := range jwtRe().FindAllString(c.line, -1) {
 				if jwtFormallyValid(tok) {
 					e.emit(tok)
 				}
 			}
 		}},
 		simpleRegexPlugin("MailchimpDetector", "Mailchimp Access Key",
-			func(c *lineCtx) bool { return len(c.line) >= 36 && c.has('-') && strings.Contains(c.line, "-us") }, mailchimpRe),
+			func(c *lineCtx) bool { return len(c.line) >= 36 && c.has('-') && strings.Contains(c.line, "-us") }, mailchimpRe()),
 		simpleRegexPlugin("NpmDetector", "NPM tokens",
-			func(c *lineCtx) bool { return c.has('_') && strings.Contains(c.line, ":_authToken=") }, npmRe),
+			func(c *lineCtx) bool { return c.has('_') && strings.Contains(c.line, ":_authToken=") }, npmRe()),
 		simpleRegexPlugin("OpenAIDetector", "OpenAI Token",
-			func(c *lineCtx) bool { return c.has('3') && strings.Contains(c.line, "T3BlbkFJ") }, openaiRe),
+			func(c *lineCtx) bool { return c.has('3') && strings.Contains(c.line, "T3BlbkFJ") }, openaiRe()),
 		{name: "PrivateKeyDetector", typ: "Private Key", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if !(c.has('G') || c.has('T')) || !anyLiteral(c.line, "BEGIN", "PuTTY") {
 				return
@@ -374,32 +380,32 @@ func builtinPlugins() map[string]*plugin {
 			}
 		}},
 		simpleRegexPlugin("PypiTokenDetector", "PyPI Token",
-			func(c *lineCtx) bool { return c.has('E') && strings.Contains(c.line, "pypi-AgE") }, pypiRes...),
+			func(c *lineCtx) bool { return c.has('E') && strings.Contains(c.line, "pypi-AgE") }, pypiRes()...),
 		simpleRegexPlugin("SendGridDetector", "SendGrid API Key",
-			func(c *lineCtx) bool { return c.has('G') && strings.Contains(c.line, "SG.") }, sendgridRe),
+			func(c *lineCtx) bool { return c.has('G') && strings.Contains(c.line, "SG.") }, sendgridRe()),
 		simpleRegexPlugin("SlackDetector", "Slack Token",
-			func(c *lineCtx) bool { return c.hasEither('x') && c.hasFold("xox", "hooks.slack.com") }, slackRes...),
+			func(c *lineCtx) bool { return c.hasEither('x') && c.hasFold("xox", "hooks.slack.com") }, slackRes()...),
 		{name: "SoftlayerDetector", typ: "SoftLayer Credentials", regexBased: true, find: func(c *lineCtx, e emitter) {
 			if len(c.line) < 64 || !c.hasFold("sl", "softlayer") || c.runOf(runAlnum) < 64 {
 				return
 			}
 			if c.hasFold("key", "pwd", "pass", "token") {
-				findAssignment(softlayerAssign, c.line, e)
+				findAssignment(softlayerAssign(), c.line, e)
 			}
 			if c.hasFold("softlayer") {
-				emitFindall(softlayerURL, c.line, e)
+				emitFindall(softlayerURL(), c.line, e)
 			}
 		}},
 		simpleRegexPlugin("SquareOAuthDetector", "Square OAuth Secret",
-			func(c *lineCtx) bool { return c.has('q') && strings.Contains(c.line, "sq0csp-") }, squareRe),
+			func(c *lineCtx) bool { return c.has('q') && strings.Contains(c.line, "sq0csp-") }, squareRe()),
 		simpleRegexPlugin("StripeDetector", "Stripe Access Key",
-			func(c *lineCtx) bool { return c.has('_') && strings.Contains(c.line, "k_live_") }, stripeRe),
-		simpleRegexPlugin("TelegramBotTokenDetector", "Telegram Bot Token", hasDigitsColon, telegramRe),
+			func(c *lineCtx) bool { return c.has('_') && strings.Contains(c.line, "k_live_") }, stripeRe()),
+		simpleRegexPlugin("TelegramBotTokenDetector", "Telegram Bot Token", hasDigitsColon, telegramRe()),
 		simpleRegexPlugin("TwilioKeyDetector", "Twilio API Key",
 			func(c *lineCtx) bool {
 				return len(c.line) >= 34 && ((c.has('A') && c.has('C')) || (c.has('S') && c.has('K'))) &&
 					anyLiteral(c.line, "AC", "SK") && c.runOf(runAlnum) >= 34
-			}, twilioRes...),
+			}, twilioRes()...),
 	}
 	out := make(map[string]*plugin, len(ps))
 	for _, p := range ps {
@@ -659,3 +665,27 @@ func isHexByte(c byte) bool {
 }
 
 func mustRE(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// lazyRE returns the regexp src, compiled at its first use. The package's
+// patterns take about 10 ms to compile (Python's Unicode classes, under
+// (?i), are large): compiled as package variables, every clawgate run paid
+// that at start-up, with detect-secrets' plugins or without.
+func lazyRE(src string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(src) })
+}
+
+// lazyREs is lazyRE for a list.
+func lazyREs(srcs ...string) func() []*regexp.Regexp {
+	return sync.OnceValue(func() []*regexp.Regexp {
+		out := make([]*regexp.Regexp, len(srcs))
+		for i, src := range srcs {
+			out[i] = regexp.MustCompile(src)
+		}
+		return out
+	})
+}
+
+// lazyAssignment is assignmentRegex, compiled at its first use.
+func lazyAssignment(prefix, keyword, secret, notAfter string) func() assignRE {
+	return sync.OnceValue(func() assignRE { return assignmentRegex(prefix, keyword, secret, notAfter) })
+}

@@ -724,11 +724,11 @@ func (c *yComposer) composeSingle() (*yNode, bool) {
 // ---- resolver
 
 var (
-	yBoolRe  = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
-	yFloatRe = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	yIntRe   = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	yNullRe  = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
-	yTimeRe  = regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
+	yBoolRe  = lazyRE(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	yFloatRe = lazyRE(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	yIntRe   = lazyRE(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	yNullRe  = lazyRE(`^(?:~|null|Null|NULL|)$`)
+	yTimeRe  = lazyRE(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
 )
 
 // yResolveScalar is Resolver.resolve for a scalar: the implicit resolvers
@@ -747,24 +747,24 @@ func yResolveScalar(v string, implicit [2]bool) string {
 	var rs []res
 	switch c := v[0]; {
 	case strings.IndexByte("yYnNtTfFoO", c) >= 0:
-		rs = append(rs, res{"tag:yaml.org,2002:bool", yBoolRe})
+		rs = append(rs, res{"tag:yaml.org,2002:bool", yBoolRe()})
 	}
 	switch c := v[0]; {
 	case strings.IndexByte("-+0123456789.", c) >= 0:
-		rs = append(rs, res{"tag:yaml.org,2002:float", yFloatRe})
+		rs = append(rs, res{"tag:yaml.org,2002:float", yFloatRe()})
 	}
 	switch c := v[0]; {
 	case strings.IndexByte("-+0123456789", c) >= 0:
-		rs = append(rs, res{tagInt, yIntRe})
+		rs = append(rs, res{tagInt, yIntRe()})
 	}
 	if v == "<<" {
 		return tagMerge
 	}
 	switch c := v[0]; {
 	case c == '~' || c == 'n' || c == 'N':
-		rs = append(rs, res{"tag:yaml.org,2002:null", yNullRe})
+		rs = append(rs, res{"tag:yaml.org,2002:null", yNullRe()})
 	case c >= '0' && c <= '9':
-		rs = append(rs, res{"tag:yaml.org,2002:timestamp", yTimeRe})
+		rs = append(rs, res{"tag:yaml.org,2002:timestamp", yTimeRe()})
 	}
 	for _, r := range rs {
 		if r.re.MatchString(v) {
@@ -1124,12 +1124,12 @@ func isRangeErr(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
-var yTimestampRe = regexp.MustCompile(`^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?)?$`)
+var yTimestampRe = lazyRE(`^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?)?$`)
 
 // yConstructTimestamp is construct_yaml_timestamp; it returns a key that
 // compares as Python's date and datetime objects do.
 func yConstructTimestamp(v string) (string, bool) {
-	m := yTimestampRe.FindStringSubmatch(v)
+	m := yTimestampRe().FindStringSubmatch(v)
 	if m == nil {
 		return "", false
 	}
