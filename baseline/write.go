@@ -2,12 +2,15 @@ package baseline
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
 )
 
 // WriteOptions changes how the file is written.
@@ -262,49 +265,25 @@ func WriteFile(path string, f *File, opts WriteOptions) error {
 	}
 
 	data := f.Marshal(opts)
-	dir, base := filepath.Split(target)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fail("cannot create a temporary file next to the baseline", err)
-	}
-	tmpName := tmp.Name()
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmpName)
+	err := fsutil.WriteAtomic(target, mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	var we *fsutil.WriteError
+	if errors.As(err, &we) {
+		msg := map[string]string{
+			fsutil.StepCreate: "cannot create a temporary file next to the baseline",
+			fsutil.StepChmod:  "cannot set the baseline's permissions",
+			fsutil.StepSync:   "cannot sync the baseline to disk",
+			fsutil.StepRename: "cannot replace the baseline",
+		}[we.Step]
+		if msg == "" {
+			msg = "cannot write the baseline"
 		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fail("cannot write the baseline", err)
+		return fail(msg, we.Err)
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail("cannot set the baseline's permissions", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail("cannot sync the baseline to disk", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail("cannot write the baseline", err)
-	}
-	if err := renameFile(tmpName, target); err != nil {
-		return fail("cannot replace the baseline", err)
-	}
-	done = true
-	// Make the rename itself durable. Not every system can sync a
-	// directory; the file is already in place, so a failure here is ignored.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return err
 }
-
-// renameFile is os.Rename; tests replace it to make the last step fail.
-var renameFile = os.Rename
 
 func errText(err error) string {
 	var pe *fs.PathError

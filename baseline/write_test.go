@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/coderclaw/clawgate/internal/fsutil"
 )
 
 // Expected strings are what Python's json.dumps(s) prints (ensure_ascii).
@@ -288,8 +290,8 @@ func TestWriteFile(t *testing.T) {
 		dir := t.TempDir()
 		p := filepath.Join(dir, ".secrets.baseline")
 		writeString(t, p, "old content", 0o644)
-		renameFile = func(string, string) error { return errors.New("disk on fire") }
-		defer func() { renameFile = os.Rename }()
+		fsutil.Rename = func(string, string) error { return errors.New("disk on fire") }
+		defer func() { fsutil.Rename = os.Rename }()
 		err := WriteFile(p, f, WriteOptions{})
 		var be *Error
 		if !errors.As(err, &be) || !strings.Contains(err.Error(), "disk on fire") || be.File != p {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/coderclaw/clawgate/baseline"
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/report"
 	"github.com/coderclaw/clawgate/sarif"
 	"github.com/coderclaw/clawgate/scan"
@@ -342,23 +343,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 		}
 		return f.Close()
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return fsutil.WriteAtomic(path, 0o644, write)
 }
 
 // writeOutput writes to path, or stdout when path is "".

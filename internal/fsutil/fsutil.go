@@ -1,7 +1,8 @@
-// Package fsutil reads the files a repository names for clawgate to read:
-// its baseline, .detect-secrets.cfg, .gitleaksignore. A repository can
-// commit any of them as a symlink to /dev/zero, /dev/urandom or a FIFO, and
-// os.ReadFile would then read forever (gigabytes within seconds) or block.
+// Package fsutil reads the files a repository names for clawgate to read
+// (its baseline, .detect-secrets.cfg, .gitleaksignore) and replaces the
+// files clawgate writes, atomically. A repository can commit any of the
+// former as a symlink to /dev/zero, /dev/urandom or a FIFO, and os.ReadFile
+// would then read forever (gigabytes within seconds) or block.
 package fsutil
 
 import (

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/scan"
 	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
 )
@@ -146,34 +148,10 @@ func writeAtomic(path string, old, data []byte) error {
 	if !bytes.Equal(cur, old) {
 		return fmt.Errorf("changed on disk while fixing; not written")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(real), "."+filepath.Base(real)+".clawgate-*")
-	if err != nil {
+	return fsutil.WriteAtomic(real, st.Mode().Perm(), func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), real); err != nil {
-		return err
-	}
-	done = true
-	return nil
+	})
 }
 
 // unifiedDiff renders the edits as a unified diff with three lines of
