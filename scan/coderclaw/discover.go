@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/coderclaw/clawgate/internal/pathglob"
 	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
 )
 
@@ -29,42 +30,11 @@ func IsConfigName(rel string, extraGlobs []string) bool {
 		}
 	}
 	for _, g := range extraGlobs {
-		if matchGlob(g, rel) {
+		if pathglob.Match(g, rel) {
 			return true
 		}
 	}
 	return false
-}
-
-// matchGlob matches '/'-separated paths; "**" is any number of segments.
-func matchGlob(pattern, name string) bool {
-	pattern = strings.TrimPrefix(filepath.ToSlash(pattern), "./")
-	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(name))
-		return ok
-	}
-	return matchSegs(strings.Split(pattern, "/"), strings.Split(name, "/"))
-}
-
-func matchSegs(p, n []string) bool {
-	for len(p) > 0 {
-		if p[0] == "**" {
-			for i := 0; i <= len(n); i++ {
-				if matchSegs(p[1:], n[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(n) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(p[0], n[0]); !ok {
-			return false
-		}
-		p, n = p[1:], n[1:]
-	}
-	return len(n) == 0
 }
 
 // Discover picks the top-level CoderClaw configs among files (paths
