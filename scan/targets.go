@@ -1,13 +1,11 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -160,15 +158,12 @@ func listDir(ctx context.Context, dir string) ([]string, error) {
 // gitFiles lists the files git would show for dir: tracked, plus untracked
 // ones not ignored. ok is false outside a git work tree.
 func gitFiles(ctx context.Context, dir string) (names []string, ok bool) {
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	if err := cmd.Run(); err != nil {
+	out, err := git(ctx, dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err != nil {
 		return nil, false
 	}
 	var prev string
-	for _, n := range strings.Split(stdout.String(), "\x00") {
+	for _, n := range strings.Split(string(out), "\x00") {
 		// Unmerged paths are listed once per stage.
 		if n == "" || n == prev {
 			continue
