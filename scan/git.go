@@ -46,20 +46,30 @@ func gitOutput(ctx context.Context, dir string, args ...string) ([]byte, error) 
 	return out, nil
 }
 
-// Staged lists the files staged for commit (added, copied, modified or
-// renamed; not deleted) and returns a reader of their content in the index,
-// which is what the commit will hold, whatever the work tree says.
-func Staged(ctx context.Context, root string) ([]Target, func(Target) ([]byte, error), error) {
+// StagedFiles are the files staged for commit (added, copied, modified or
+// renamed; not deleted), read from the index: what the commit will hold,
+// whatever the work tree says. Close ends the git process that reads them.
+type StagedFiles struct {
+	Targets []Target
+	blobs   map[string]string
+	cat     *blobReader
+	maxSize int64
+}
+
+// Staged lists the staged files under root. Read reports a blob over
+// maxSize (0: DefaultMaxFileSize, negative: no cap) as too large without
+// reading it.
+func Staged(ctx context.Context, root string, maxSize int64) (*StagedFiles, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out, err := gitOutput(ctx, absRoot, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMR", "--relative", "--", ".")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	blobs := map[string]string{}
-	var targets []Target
+	s := &StagedFiles{blobs: map[string]string{}}
+	s.maxSize, _ = limits(maxSize, 0)
 	// Records are ":oldmode newmode oldsha newsha status\0path\0".
 	fields := strings.Split(string(out), "\x00")
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -68,22 +78,27 @@ func Staged(ctx context.Context, root string) ([]Target, func(Target) ([]byte, e
 		if len(meta) < 4 || !strings.HasPrefix(meta[1], "100") {
 			continue // symlinks (120000) and submodules (160000) hold no text of ours
 		}
-		blobs[path] = meta[3]
-		targets = append(targets, Target{Abs: filepath.Join(absRoot, filepath.FromSlash(path)), Rel: path})
+		s.blobs[path] = meta[3]
+		s.Targets = append(s.Targets, Target{Abs: filepath.Join(absRoot, filepath.FromSlash(path)), Rel: path})
 	}
-	cat, err := newBlobReader(ctx, absRoot)
-	if err != nil {
-		return nil, nil, err
+	if s.cat, err = newBlobReader(ctx, absRoot); err != nil {
+		return nil, err
 	}
-	read := func(t Target) ([]byte, error) {
-		return cat.read(blobs[t.Rel])
-	}
-	return targets, read, nil
+	return s, nil
 }
+
+// Read returns t's staged content.
+func (s *StagedFiles) Read(t Target) ([]byte, error) {
+	return s.cat.read(s.blobs[t.Rel], s.maxSize)
+}
+
+// Close ends the reader.
+func (s *StagedFiles) Close() error { return s.cat.close() }
 
 // blobReader reads blobs through one long-lived `git cat-file --batch`.
 type blobReader struct {
 	mu  sync.Mutex
+	cmd *exec.Cmd
 	in  io.WriteCloser
 	out *bufio.Reader
 }
@@ -101,14 +116,12 @@ func newBlobReader(ctx context.Context, dir string) (*blobReader, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	go func() {
-		<-ctx.Done()
-		in.Close()
-	}()
-	return &blobReader{in: in, out: bufio.NewReaderSize(out, 64<<10)}, nil
+	return &blobReader{cmd: cmd, in: in, out: bufio.NewReaderSize(out, 64<<10)}, nil
 }
 
-func (b *blobReader) read(sha string) ([]byte, error) {
+// read returns the blob sha; one over maxSize (when positive) is skipped
+// unread and reported as errTooLarge.
+func (b *blobReader) read(sha string, maxSize int64) ([]byte, error) {
 	if sha == "" {
 		return nil, errors.New("not staged")
 	}
@@ -129,11 +142,23 @@ func (b *blobReader) read(sha string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if maxSize > 0 && int64(size) > maxSize {
+		if _, err := b.out.Discard(size + 1); err != nil {
+			return nil, err
+		}
+		return nil, errTooLarge{int64(size)}
+	}
 	data := make([]byte, size+1) // content and its trailing newline
 	if _, err := io.ReadFull(b.out, data); err != nil {
 		return nil, err
 	}
 	return data[:size], nil
+}
+
+// close ends git cat-file (its input closed, it exits) and waits for it.
+func (b *blobReader) close() error {
+	b.in.Close()
+	return b.cmd.Wait()
 }
 
 // lazyBlobs reads lines of blobs for ScanHistory, starting its `git
@@ -162,7 +187,7 @@ func (b *lazyBlobs) line(blob string, n int) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.last != blob {
-		text, err := b.cat.read(blob)
+		text, err := b.cat.read(blob, 0)
 		if err != nil {
 			return ""
 		}
@@ -173,7 +198,7 @@ func (b *lazyBlobs) line(blob string, n int) string {
 
 func (b *lazyBlobs) close() {
 	if b.cat != nil {
-		b.cat.in.Close()
+		b.cat.close()
 	}
 }
 

@@ -108,3 +108,36 @@ func TestHistoryNextlinePragmaAboveTheHunk(t *testing.T) {
 		})
 	}
 }
+
+// A staged blob over the size cap is reported as too large without being
+// read, and the blobs after it are still read right.
+func TestStagedSkipsBlobsOverTheCap(t *testing.T) {
+	r := testrepo.New(t)
+	r.Commit("base")
+	big := strings.Repeat("harmless words\n", 200)
+	r.Write("a-big.txt", big)
+	r.Write("b-small.txt", "token = \""+testrepo.GitHubToken(40)+"\"\n")
+	r.Git("add", "-A")
+	files, err := scan.Staged(context.Background(), r.Dir, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer files.Close()
+	rules, err := secrets.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(context.Background(), scan.Options{Root: r.Dir, Targets: files.Targets, Read: files.Read, Rules: rules, MaxFileSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].File != "a-big.txt" || res.Skipped[0].Reason != "too large" || res.Skipped[0].Size != int64(len(big)) {
+		t.Fatalf("skipped = %+v", res.Skipped)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].File != "b-small.txt" {
+		t.Fatalf("findings = %+v", res.Findings)
+	}
+	if err := files.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+}

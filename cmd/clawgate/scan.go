@@ -218,16 +218,17 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 	var history *scan.Result
 	switch {
 	case mode.staged:
-		targets, read, err := scan.Staged(ctx, root)
+		files, err := scan.Staged(ctx, root, g.maxFileSize.bytes())
 		if err != nil {
 			return nil, nil, errorf("%v", err)
 		}
+		defer files.Close()
 		staged := map[string]scan.Target{}
-		for _, t := range targets {
+		for _, t := range files.Targets {
 			staged[t.Rel] = t
 		}
-		opts.Targets = append([]scan.Target{}, targets...)
-		opts.Read = read
+		opts.Targets = append([]scan.Target{}, files.Targets...)
+		opts.Read = files.Read
 		opts.Lint, err = lintChanged(ctx, root, func(rel string) bool { _, ok := staged[rel]; return ok })
 		if err != nil {
 			return nil, nil, err
@@ -237,7 +238,7 @@ func scanTree(g *gateFlags, root string, args []string, bl *baseline.File, blPat
 			if !ok {
 				return nil, os.ErrNotExist
 			}
-			return read(t)
+			return files.Read(t)
 		}
 	case mode.since != "":
 		since, tip, err := parseRange(mode.since)
