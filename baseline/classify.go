@@ -8,10 +8,6 @@ import (
 // KnownByBaseline is the scan.Finding.KnownBy value Classify sets.
 const KnownByBaseline = "baseline"
 
-// knownByInline is set by the scanner for findings allowed by a pragma;
-// Classify leaves those alone.
-const knownByInline = "inline"
-
 // findingType is the type a secret finding is recorded under: its Type, or
 // the detect-secrets name for its rule when the scanner left Type empty.
 func findingType(f *scan.Finding) string {
@@ -50,7 +46,7 @@ func (f *File) Classify(findings []scan.Finding) {
 	}
 	for i := range findings {
 		fd := &findings[i]
-		if fd.Status == scan.StatusKnown && fd.KnownBy == knownByInline {
+		if fd.AcceptedInPlace() {
 			continue
 		}
 		switch fd.Kind {

@@ -10,12 +10,6 @@ import (
 
 // UpdateOptions tunes Update. Pass at most one.
 type UpdateOptions struct {
-	// Ignore reports findings that must not be recorded. These are always
-	// left out anyway: kinds other than secret and config, findings already
-	// known through an inline pragma (recording them would keep them
-	// accepted after the pragma is removed), and secret findings without a
-	// hash or file.
-	Ignore func(*scan.Finding) bool
 	// Plugins and Filters become plugins_used and filters_used when there
 	// is no old file. With an old file its own settings are kept.
 	Plugins []Plugin
@@ -114,8 +108,7 @@ func Update(old *File, findings []scan.Finding, now time.Time, opts ...UpdateOpt
 	configIdx := map[configID]*ConfigEntry{}
 	for i := range findings {
 		fd := &findings[i]
-		if fd.Status == scan.StatusKnown && fd.KnownBy == knownByInline ||
-			opt.Ignore != nil && opt.Ignore(fd) {
+		if fd.AcceptedInPlace() {
 			rep.Ignored++
 			continue
 		}

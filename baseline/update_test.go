@@ -95,6 +95,12 @@ const updateOld = `{
 }
 `
 
+// gitleaksIgnored marks f as a .gitleaksignore fingerprint accepts it.
+func gitleaksIgnored(f scan.Finding) scan.Finding {
+	f.Status, f.KnownBy = scan.StatusKnown, scan.KnownByGitleaksIgnore
+	return f
+}
+
 func TestUpdate(t *testing.T) {
 	old := mustParse(t, updateOld)
 	before := string(old.Marshal(WriteOptions{}))
@@ -112,9 +118,9 @@ func TestUpdate(t *testing.T) {
 		{Kind: scan.KindSecret, Type: "T", File: "inline.py", HashedSecret: "1234", Status: scan.StatusKnown, KnownBy: "inline"},
 		{Kind: scan.KindSecret, Type: "T", File: "nohash.py"},
 		{Kind: "other", File: "x"},
-		gl("skip.py", "jwt", "5555", 1),
+		gitleaksIgnored(gl("skip.py", "jwt", "5555", 1)),
 	}
-	nf, rep := Update(old, findings, now, UpdateOptions{Ignore: func(f *scan.Finding) bool { return f.File == "skip.py" }})
+	nf, rep := Update(old, findings, now, UpdateOptions{})
 
 	if got := string(old.Marshal(WriteOptions{})); got != before {
 		t.Error("Update modified the old file")

@@ -336,8 +336,10 @@ func message(f *scan.Finding) string {
 func suppression(f *scan.Finding) *gosarif.Suppression {
 	kind, why := "external", "Recorded in the baseline; it does not fail the gate."
 	switch {
-	case f.KnownBy == "inline":
+	case f.KnownBy == scan.KnownByInline:
 		kind, why = "inSource", "Accepted by an inline comment on or above its line; it does not fail the gate."
+	case f.KnownBy == scan.KnownByGitleaksIgnore:
+		why = "Accepted by a fingerprint in .gitleaksignore; it does not fail the gate."
 	case f.Label != nil && *f.Label:
 		why = "Recorded in the baseline and audited as a real secret: rotate it. It does not fail the gate."
 	case f.Label != nil:

@@ -94,7 +94,8 @@ type Finding struct {
 	// Setting is the dotted config path a config finding is about
 	// (e.g. "gateway.bind"); part of its identity.
 	Setting string `json:"setting,omitempty"`
-	// KnownBy says why a known finding is known: "baseline" or "inline".
+	// KnownBy says why a known finding is known: "baseline" (set by the
+	// baseline package), KnownByInline or KnownByGitleaksIgnore.
 	KnownBy string `json:"known_by,omitempty"`
 	// Label is the baseline's is_secret for a known secret, when set.
 	Label *bool `json:"is_secret,omitempty"`
@@ -141,4 +142,15 @@ func Mask(secret string) string {
 	}
 	b.WriteString("*****")
 	return b.String()
+}
+
+// KnownByInline marks findings accepted where they stand: a secret's
+// allowlist pragma, a config's clawgate:ignore comment.
+const KnownByInline = "inline"
+
+// AcceptedInPlace reports a finding accepted by the repository itself (an
+// inline comment, a .gitleaksignore fingerprint) rather than by the
+// baseline: the baseline neither decides nor records it.
+func (f *Finding) AcceptedInPlace() bool {
+	return f.Status == StatusKnown && (f.KnownBy == KnownByInline || f.KnownBy == KnownByGitleaksIgnore)
 }

@@ -73,9 +73,7 @@ func runBaseline(f *baselineFlags, args []string) error {
 		}
 		adoption = newAdoptReport(old, res.Findings)
 	}
-	next, rep := baseline.Update(old, res.Findings, now(), baseline.UpdateOptions{
-		Ignore: func(f *scan.Finding) bool { return f.KnownBy == scan.KnownByGitleaksIgnore },
-	})
+	next, rep := baseline.Update(old, res.Findings, now(), baseline.UpdateOptions{})
 	next.RecordExcludes(f.exclude)
 	if err := recordEngines(next, old, &f.gateFlags, relTo(root, path)); err != nil {
 		return errorf("%v", err)

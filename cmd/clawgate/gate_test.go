@@ -283,3 +283,27 @@ func TestOutputToDevice(t *testing.T) {
 		t.Fatalf("%s was replaced: %v %v", os.DevNull, after.Mode(), err)
 	}
 }
+
+// A finding a .gitleaksignore fingerprint accepts stays accepted when a
+// baseline exists that does not hold it, and the baseline never records
+// it: only one of the two mechanisms decides a finding.
+func TestGitleaksIgnoreWithABaseline(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("config.env", "AWS_ACCESS_KEY_ID="+testrepo.AWSKey(30)+"\n")
+	r.Write("app.py", "TOKEN = \""+testrepo.GitHubToken(30)+"\"\n")
+	r.Write(".gitleaksignore", "config.env:aws-access-token:1\n")
+	r.Commit("plant")
+	if res := clawgate(t, r.Dir, "scan"); res.code != 1 || !strings.Contains(res.stdout, "1 new, 1 known") {
+		t.Fatalf("without a baseline: %s", res)
+	}
+	if res := clawgate(t, r.Dir, "baseline"); res.code != 0 {
+		t.Fatalf("baseline: %s", res)
+	}
+	if b, _ := os.ReadFile(filepath.Join(r.Dir, ".secrets.baseline")); strings.Contains(string(b), "config.env") {
+		t.Fatalf("the baseline records the ignored finding:\n%s", b)
+	}
+	res := clawgate(t, r.Dir, "scan", "--format", "json", "--show-known")
+	if res.code != 0 || !strings.Contains(res.stdout, `"known_by": "gitleaksignore"`) || !strings.Contains(res.stdout, `"known_by": "baseline"`) {
+		t.Fatalf("with the baseline: %s", res)
+	}
+}

@@ -89,7 +89,7 @@ func (c *Config) lintRaw() ([]scan.Finding, []*edit) {
 	for _, r := range raws {
 		f := c.place(r)
 		if ign.match(f) != nil {
-			f.Status, f.KnownBy = scan.StatusKnown, "inline"
+			f.Status, f.KnownBy = scan.StatusKnown, scan.KnownByInline
 		}
 		out = append(out, f)
 		fixes = append(fixes, r.fix)
