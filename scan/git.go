@@ -288,6 +288,7 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	}
 	diffs, err := gitdiff.Parse(stdout)
 	if err != nil {
+		io.Copy(io.Discard, stdout)
 		cmd.Wait()
 		return nil, nil, fmt.Errorf("reading git log: %w", err)
 	}
@@ -340,13 +341,20 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	seen := map[string]bool{}
 	var binaries []*gitdiff.File
 	for f := range diffs {
-		if f.IsBinary && !f.IsDelete && f.NewName != "" && maxSize > 0 {
-			binaries = append(binaries, f)
-		}
-		if f.IsDelete || f.IsBinary || f.NewName == "" {
+		if f.IsDelete || f.NewName == "" {
 			continue
 		}
-		if opts.Shard.N > 1 && !opts.Shard.Has(f.NewName) {
+		// Decided once per file, as a tree scan decides: a file outside
+		// this shard, excluded or allowlisted by path is neither read,
+		// counted nor reported as too large.
+		if opts.Shard.N > 1 && !opts.Shard.Has(f.NewName) ||
+			opts.Exclude != nil && opts.Exclude.File(f.NewName) || opts.Rules.PathAllowed(f.NewName) {
+			continue
+		}
+		if f.IsBinary {
+			if maxSize > 0 {
+				binaries = append(binaries, f)
+			}
 			continue
 		}
 		commit := ""
@@ -363,8 +371,15 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*Result, []string, e
 	}
 	close(jobs)
 	wg.Wait()
+	// The diff parser stops at text it cannot parse and says nothing:
+	// read the rest so git is not left blocked on a full pipe, and fail
+	// rather than pass commits that were never scanned.
+	unread, _ := io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {
 		return nil, nil, fmt.Errorf("git log: %s", strings.TrimSpace(stderr.String()))
+	}
+	if unread > 0 {
+		return nil, nil, fmt.Errorf("reading git log: %d bytes of its output could not be parsed", unread)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -424,12 +439,6 @@ func tooLarge(ctx context.Context, root string, files []*gitdiff.File, maxSize i
 // secret" there accepts a secret on the hunk's first line, as in a scan of
 // the whole file.
 func scanAdded(ctx context.Context, opts HistoryOptions, commit, path string, tf *gitdiff.TextFragment, above func() string) []Finding {
-	if opts.Exclude != nil && opts.Exclude.File(path) {
-		return nil
-	}
-	if opts.Rules.PathAllowed(path) {
-		return nil
-	}
 	raw := tf.Raw(gitdiff.OpAdd)
 	if raw == "" {
 		return nil
