@@ -229,8 +229,8 @@ func init() {
 							msg = at.path + ` is not set and defaults to "open" for ` + ch.id
 						}
 						r := p.reportID("channels."+ch.id+".group_policy_open", at, "", msg)
-						if explicit && at.raw() == "open" && fixGroupPolicyChannels[ch.id] {
-							r.fix = replaceString(at, "allowlist", at.path+"=open -> allowlist")
+						if explicit && fixGroupPolicyChannels[ch.id] {
+							r.fix = replaceString(at, "open", "allowlist", at.path+"=open -> allowlist")
 						}
 					}
 				}

@@ -138,7 +138,7 @@ func init() {
 				v := p.Config.get("logging.redactSensitive")
 				if s, _ := v.str(); s == "off" {
 					r := p.report(v, "", `logging.redactSensitive="off" can leak secrets into logs and status output`)
-					r.fix = replaceString(v, "tools", `logging.redactSensitive=off -> "tools"`)
+					r.fix = replaceString(v, "off", "tools", `logging.redactSensitive=off -> "tools"`)
 				}
 			},
 		},
@@ -217,10 +217,12 @@ func init() {
 	)
 }
 
-// replaceString is the --fix edit that rewrites a string value in place,
-// keeping the quote character it was written with.
-func replaceString(v val, to, change string) *edit {
-	if !v.isKind(jsonString) {
+// replaceString is the --fix edit that rewrites the string value from to
+// to in place, keeping the quote character it was written with. A value
+// that is from only after ${VAR} substitution is left alone: the file
+// holds the reference, and replacing it would drop the variable.
+func replaceString(v val, from, to, change string) *edit {
+	if !v.isKind(jsonString) || v.raw() != from {
 		return nil
 	}
 	src := v.n.Doc.Src

@@ -134,6 +134,36 @@ func TestFixDryRunWritesNothing(t *testing.T) {
 	}
 }
 
+// A value that is "off" or "open" only through a ${VAR} reference is a
+// finding, but --fix leaves the reference alone: the file does not hold
+// the value, and rewriting it would drop the variable.
+func TestFixKeepsEnvReferences(t *testing.T) {
+	dir := t.TempDir()
+	src := `{ env: { MODE: "off", POL: "open" }, logging: { redactSensitive: "${MODE}" }, channels: { telegram: { groupPolicy: "${POL}" } } }` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "coderclaw.json5"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(dir, "coderclaw.json5", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := c.lintRaw()
+	rules := map[string]bool{}
+	for _, f := range fs {
+		rules[f.Rule] = true
+	}
+	if !rules["logging.redact_off"] || !rules["channels.telegram.group_policy_open"] {
+		t.Fatalf("the substituted values are not findings: %v", rules)
+	}
+	res, err := Fix(dir, []string{"coderclaw.json5"}, Options{}, false)
+	if err != nil || len(res) != 0 {
+		t.Fatalf("fixes = %+v, err = %v", res, err)
+	}
+	if now, _ := os.ReadFile(filepath.Join(dir, "coderclaw.json5")); string(now) != src {
+		t.Errorf("the file changed:\n%s", now)
+	}
+}
+
 // TestFixRefusesBrokenConfig: a config that does not parse is reported with
 // its position and stays byte-identical.
 func TestFixRefusesBrokenConfig(t *testing.T) {
