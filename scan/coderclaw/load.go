@@ -171,7 +171,7 @@ func (in *includer) process(n *json5.Node, file string, chain []string, depth in
 	case json5.Object:
 		var incl *json5.Member
 		out := *n
-		out.Members = nil
+		var ms memberList
 		for _, m := range n.Members {
 			if m.Key == "$include" {
 				incl = m // the last one wins, as for any duplicate key
@@ -183,8 +183,9 @@ func (in *includer) process(n *json5.Node, file string, chain []string, depth in
 			}
 			mm := *m
 			mm.Value = v
-			out.Members = setMember(out.Members, &mm)
+			ms.set(&mm)
 		}
+		out.Members = ms.ms
 		if incl == nil {
 			return &out, nil
 		}
@@ -210,16 +211,44 @@ func article(k json5.Kind) string {
 	return "a"
 }
 
-// setMember appends m, replacing an earlier member of the same key in place
-// (a JS object keeps the first position and the last value).
-func setMember(ms []*json5.Member, m *json5.Member) []*json5.Member {
-	for i, old := range ms {
-		if old.Key == m.Key {
-			ms[i] = m
-			return ms
+// memberList builds an object's members as a JS object keeps them: a
+// repeated key stays at its first position and takes the last value. Keys
+// are looked up in a map once there are more than a few, so a config of
+// many keys is built in linear time.
+type memberList struct {
+	ms  []*json5.Member
+	idx map[string]int
+}
+
+func (l *memberList) index(key string) (int, bool) {
+	if l.idx == nil && len(l.ms) > 16 {
+		l.idx = make(map[string]int, 2*len(l.ms))
+		for i, m := range l.ms {
+			l.idx[m.Key] = i
 		}
 	}
-	return append(ms, m)
+	if l.idx != nil {
+		i, ok := l.idx[key]
+		return i, ok
+	}
+	for i, m := range l.ms {
+		if m.Key == key {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// set appends m, or replaces the member of the same key in place.
+func (l *memberList) set(m *json5.Member) {
+	if i, ok := l.index(m.Key); ok {
+		l.ms[i] = m
+		return
+	}
+	if l.idx != nil {
+		l.idx[m.Key] = len(l.ms)
+	}
+	l.ms = append(l.ms, m)
 }
 
 func (in *includer) resolve(incl *json5.Member, file string, chain []string, depth int) (*json5.Node, error) {
@@ -309,16 +338,16 @@ func merge(a, b *json5.Node) *json5.Node {
 		return &out
 	case a.Kind == json5.Object && b.Kind == json5.Object:
 		out := *b
-		out.Members = append([]*json5.Member(nil), a.Members...)
+		ms := memberList{ms: append([]*json5.Member(nil), a.Members...)}
 		for _, m := range b.Members {
-			if old := out.Get(m.Key); old != nil {
+			if i, ok := ms.index(m.Key); ok {
 				mm := *m
-				mm.Value = merge(old.Value, m.Value)
-				out.Members = setMember(out.Members, &mm)
-				continue
+				mm.Value = merge(ms.ms[i].Value, m.Value)
+				m = &mm
 			}
-			out.Members = append(out.Members, m)
+			ms.set(m)
 		}
+		out.Members = ms.ms
 		return &out
 	}
 	return b

@@ -44,10 +44,19 @@ func (v val) child(key string) val {
 	}
 	if v.n != nil && v.n.Kind == json5.Object {
 		if m := v.n.Get(key); m != nil {
-			return val{c: v.c, path: p, n: m.Value, m: m, anchor: loc{m.Doc, m.KeyStart}}
+			return v.memberVal(m)
 		}
 	}
 	return val{c: v.c, path: p, anchor: v.where()}
+}
+
+// memberVal is the child of v that member m of v's object holds.
+func (v val) memberVal(m *json5.Member) val {
+	p := m.Key
+	if v.path != "" {
+		p = v.path + "." + m.Key
+	}
+	return val{c: v.c, path: p, n: m.Value, m: m, anchor: loc{m.Doc, m.KeyStart}}
 }
 
 // at walks several keys.
@@ -137,9 +146,10 @@ func (v val) members() []val {
 	if !v.isKind(json5.Object) {
 		return nil
 	}
+	// Loading left each key once, so a member is its key's child.
 	out := make([]val, 0, len(v.n.Members))
 	for _, m := range v.n.Members {
-		out = append(out, v.child(m.Key))
+		out = append(out, v.memberVal(m))
 	}
 	return out
 }

@@ -3,8 +3,11 @@ package json5
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func mustParse(t *testing.T, src string) *Doc {
@@ -164,5 +167,35 @@ func TestDeepNesting(t *testing.T) {
 	ok := strings.Repeat("{a:", MaxDepth) + "1" + strings.Repeat("}", MaxDepth)
 	if _, err := Parse("ok.json5", []byte(ok)); err != nil {
 		t.Fatalf("depth %d must parse: %v", MaxDepth, err)
+	}
+}
+
+// Position gives the same answer in any order of asking, on long lines of
+// multi-byte and invalid characters, as a count from the line's start.
+func TestPositionAnyOrder(t *testing.T) {
+	src := []byte("ab\xe2\x82\xac\xffcd\n\xf0\x9f\x98\x80x\xe9y\r\nlast é line")
+	naive := func(off int) (int, int) {
+		line, start := 1, 0
+		for i := 0; i < off; i++ {
+			if src[i] == '\n' {
+				line, start = line+1, i+1
+			}
+		}
+		return line, utf8.RuneCount(src[start:off]) + 1
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	for round := 0; round < 50; round++ {
+		d := &Doc{Src: src}
+		offs := r.Perm(len(src) + 1)
+		if round%3 == 0 {
+			sort.Ints(offs)
+		}
+		for _, off := range offs {
+			gl, gc := d.Position(off)
+			wl, wc := naive(off)
+			if gl != wl || gc != wc {
+				t.Fatalf("Position(%d) = %d:%d, want %d:%d", off, gl, gc, wl, wc)
+			}
+		}
 	}
 }
