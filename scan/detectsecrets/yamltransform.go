@@ -117,15 +117,10 @@ func yamlTransform(text string) ([]string, bool) {
 		return nil, false
 	}
 	items := raw[:0:0]
+	seen := make(map[yamlItem]bool, len(raw))
 	for _, it := range raw {
-		dup := false
-		for _, seen := range items {
-			if seen == it {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !seen[it] {
+			seen[it] = true
 			items = append(items, it)
 		}
 	}
