@@ -41,7 +41,9 @@ func pyJSONValid(b []byte) bool {
 	if !strings.Contains(string(b), "NaN") && !strings.Contains(string(b), "Infinity") {
 		return false
 	}
-	// Replace the extra literals outside strings with a number and retry.
+	// Replace the extra literals outside strings with null and retry: null
+	// stands wherever Python accepts them, and not glued to a sign, digit or
+	// fraction, where Python rejects them too (-NaN, 1NaN, NaN.5).
 	var sb strings.Builder
 	s := string(b)
 	inStr := false
@@ -62,13 +64,13 @@ func pyJSONValid(b []byte) bool {
 			inStr = true
 			sb.WriteByte(c)
 		case strings.HasPrefix(s[i:], "NaN"):
-			sb.WriteByte('0')
+			sb.WriteString("null")
 			i += 2
 		case strings.HasPrefix(s[i:], "-Infinity"):
-			sb.WriteByte('0')
+			sb.WriteString("null")
 			i += 8
 		case strings.HasPrefix(s[i:], "Infinity"):
-			sb.WriteByte('0')
+			sb.WriteString("null")
 			i += 7
 		default:
 			sb.WriteByte(c)

@@ -486,3 +486,18 @@ func TestTwilio(t *testing.T) {
 		{"AC" + strings.Repeat("B2", 16), 0},
 	})
 }
+
+// pyJSONValid accepts what Python's json.loads accepts: JSON plus the bare
+// literals NaN, Infinity and -Infinity, and nothing glued to them.
+func TestPyJSONValid(t *testing.T) {
+	for s, want := range map[string]bool{
+		`{"a": NaN}`: true, `{"a": Infinity}`: true, `{"a": -Infinity}`: true, `[NaN, -Infinity]`: true,
+		`{"a": "NaN"}`: true, `{"a": 1}`: true,
+		`{"a": -NaN}`: false, `{"a": --Infinity}`: false, `{"a": 1NaN}`: false, `{"a": NaN.5}`: false,
+		`{"a": NaNe5}`: false, `{"a": Infinityx}`: false, `{"a": nan}`: false, `{"a": +Infinity}`: false,
+	} {
+		if got := pyJSONValid([]byte(s)); got != want {
+			t.Errorf("pyJSONValid(%s) = %v, want %v", s, got, want)
+		}
+	}
+}
