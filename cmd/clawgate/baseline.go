@@ -47,7 +47,7 @@ only when something changed; on any error the old file is left untouched.`,
 
 func runBaseline(f *baselineFlags, args []string) error {
 	root := scanRoot(args)
-	old, path, err := loadBaseline(root, f.baseline)
+	old, oldBytes, path, err := loadBaseline(root, f.baseline)
 	if err != nil {
 		return errorf("%v", err)
 	}
@@ -55,12 +55,7 @@ func runBaseline(f *baselineFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	var oldBytes []byte
-	slim := f.slim
-	if old != nil {
-		oldBytes, _ = baseline.ReadBytes(path)
-		slim = slim || isSlim(old)
-	}
+	slim := f.slim || old != nil && isSlim(old)
 	ig, err := scan.ReadGitleaksIgnore(root)
 	if err != nil {
 		return errorf("%v", err)

@@ -155,20 +155,23 @@ func (g *gateFlags) prefixed(res *scan.Result) *scan.Result {
 }
 
 // loadBaseline reads the baseline: the named file, which must exist, or
-// the default one at root when it exists. It returns nil without one.
-func loadBaseline(root, named string) (*baseline.File, string, error) {
-	path := named
+// the default one at root when it exists; raw is its bytes. It returns nil
+// without one.
+func loadBaseline(root, named string) (bl *baseline.File, raw []byte, path string, err error) {
+	path = named
 	if path == "" {
 		path = filepath.Join(root, DefaultBaseline)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, path, nil
+			return nil, nil, path, nil
 		}
 	}
-	f, err := baseline.Read(path)
-	if err != nil {
-		return nil, path, err
+	if raw, err = baseline.ReadBytes(path); err != nil {
+		return nil, nil, path, err
 	}
-	return f, path, nil
+	if bl, err = baseline.Parse(path, raw); err != nil {
+		return nil, nil, path, err
+	}
+	return bl, raw, path, nil
 }
 
 // excludes merges a baseline's regex filters with the --exclude-* flags and

@@ -63,7 +63,7 @@ func runLint(f *lintFlags, args []string) error {
 		return usageErr("--dry-run needs --fix")
 	}
 	root := "."
-	bl, _, err := loadBaseline(root, f.baseline)
+	bl, _, _, err := loadBaseline(root, f.baseline)
 	if err != nil {
 		return errorf("%v", err)
 	}

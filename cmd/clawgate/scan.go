@@ -136,7 +136,7 @@ type gateRun struct {
 
 // runGate scans, lints and classifies against the baseline.
 func runGate(g *gateFlags, root string, args []string, engine string, mode scanMode) (*gateRun, error) {
-	bl, blPath, err := loadBaseline(root, g.baseline)
+	bl, _, blPath, err := loadBaseline(root, g.baseline)
 	if err != nil {
 		return nil, errorf("%v", err)
 	}
