@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/coderclaw/clawgate/internal/redact"
+
 	"github.com/coderclaw/clawgate/internal/fsutil"
 )
 
@@ -47,7 +49,9 @@ func ReadDetectSecretsCfg(path string) (ExcludePatterns, error) {
 			continue
 		}
 		if inValue && (raw[0] == ' ' || raw[0] == '\t') && section != nil {
-			*section = append(*section, line)
+			if err := addPattern(section, line, path, n); err != nil {
+				return pats, err
+			}
 			continue
 		}
 		inValue = false
@@ -75,9 +79,22 @@ func ReadDetectSecretsCfg(path string) (ExcludePatterns, error) {
 			return pats, fmt.Errorf("%s:%d: want \"pattern = REGEX\"", path, n)
 		}
 		if v := strings.TrimSpace(value); v != "" {
-			*section = append(*section, v)
+			if err := addPattern(section, v, path, n); err != nil {
+				return pats, err
+			}
 		}
 		inValue = true
 	}
 	return pats, sc.Err()
+}
+
+// addPattern appends a pattern of the file's line n after checking that it
+// compiles, so an error names this file and line rather than the
+// --exclude-* flag it is merged with.
+func addPattern(section *[]string, pat, path string, n int) error {
+	if _, err := compilePython(pat); err != nil {
+		return fmt.Errorf("%s:%d: pattern %s: %w", path, n, redact.Quote(pat), err)
+	}
+	*section = append(*section, pat)
+	return nil
 }

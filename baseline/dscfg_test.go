@@ -44,6 +44,12 @@ key = value
 	if _, err := ReadDetectSecretsCfg(p); err == nil || !strings.Contains(err.Error(), ":2:") {
 		t.Fatalf("misspelt key: %v", err)
 	}
+	// A pattern RE2 cannot express is named with this file and its line,
+	// also on a continuation line.
+	os.WriteFile(p, []byte("[exclude-lines]\npattern = ok\n    (?<=x)y\n"), 0o644)
+	if _, err := ReadDetectSecretsCfg(p); err == nil || !strings.Contains(err.Error(), p+":3: pattern") || !strings.Contains(err.Error(), "lookbehind") {
+		t.Fatalf("bad pattern: %v", err)
+	}
 	if got, err := ReadDetectSecretsCfg(filepath.Join(dir, "missing.cfg")); err != nil || len(got.Files) != 0 {
 		t.Fatalf("missing file: %+v %v", got, err)
 	}
