@@ -81,11 +81,7 @@ func runLint(f *lintFlags, args []string) error {
 	}
 	opts := coderclaw.Options{Root: root, ExtraGlobs: f.coderclawGlobs}
 	if bl != nil {
-		opts.Accepted = func(fd *scan.Finding) bool {
-			one := []scan.Finding{*fd}
-			bl.Classify(one)
-			return one[0].Status == scan.StatusKnown
-		}
+		opts.Accepted = bl.Accepts()
 	}
 	if f.fix && len(configs) > 0 {
 		results, err := coderclaw.Fix(root, configs, opts, f.dryRun)
