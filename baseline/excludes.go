@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -238,7 +239,7 @@ func (f *File) recordPatterns(path string, pats []string) {
 		have, _ := flt.Patterns()
 		merged := append([]string(nil), have...)
 		for _, p := range pats {
-			if !containsString(merged, p) {
+			if !slices.Contains(merged, p) {
 				merged = append(merged, p)
 			}
 		}
@@ -250,20 +251,11 @@ func (f *File) recordPatterns(path string, pats []string) {
 	}
 	var uniq []string
 	for _, p := range pats {
-		if !containsString(uniq, p) {
+		if !slices.Contains(uniq, p) {
 			uniq = append(uniq, p)
 		}
 	}
 	f.Filters = append(f.Filters, NewRegexFilter(path, uniq))
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func patternList(pats []string) []byte {

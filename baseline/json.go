@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -160,7 +161,7 @@ func (p *jparser) describe() string {
 	}
 	c := p.data[p.pos]
 	switch {
-	case bytes.IndexByte([]byte("{}[]:,\"'<>=/#"), c) >= 0:
+	case strings.IndexByte("{}[]:,\"'<>=/#", c) >= 0:
 		return "character '" + string(c) + "'"
 	case c >= '0' && c <= '9', c == '-':
 		return "number"
@@ -605,7 +606,7 @@ func pyFloatRepr(f float64) string {
 		f = -f
 	}
 	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
-	k := bytes.IndexByte([]byte(e), 'e')
+	k := strings.IndexByte(e, 'e')
 	mant, exp := e[:k], e[k+1:]
 	digits := mant[:1]
 	if len(mant) > 2 {

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -583,43 +584,30 @@ func dedupeConfig(in []ConfigEntry) []ConfigEntry {
 	return out
 }
 
-// entryLess is detect-secrets' order: filename, then (line_number or 0,
+// cmpEntry is detect-secrets' order: filename, then (line_number or 0,
 // hashed_secret, type).
-func entryLess(a, b *Entry) bool {
-	if a.Filename != b.Filename {
-		return a.Filename < b.Filename
-	}
-	if a.LineNumber != b.LineNumber {
-		return a.LineNumber < b.LineNumber
-	}
-	if a.HashedSecret != b.HashedSecret {
-		return a.HashedSecret < b.HashedSecret
-	}
-	return a.Type < b.Type
+func cmpEntry(a, b *Entry) int {
+	return cmp.Or(
+		strings.Compare(a.Filename, b.Filename),
+		cmp.Compare(a.LineNumber, b.LineNumber),
+		strings.Compare(a.HashedSecret, b.HashedSecret),
+		strings.Compare(a.Type, b.Type),
+	)
 }
 
 func sortEntries(es []Entry) {
 	slices.SortStableFunc(es, func(a, b Entry) int { return cmpEntry(&a, &b) })
 }
 
-func configLess(a, b *ConfigEntry) bool {
-	if a.Filename != b.Filename {
-		return a.Filename < b.Filename
-	}
-	if a.CheckID != b.CheckID {
-		return a.CheckID < b.CheckID
-	}
-	return a.Setting < b.Setting
+// cmpConfig orders clawgate_config_findings: filename, check id, setting.
+func cmpConfig(a, b *ConfigEntry) int {
+	return cmp.Or(
+		strings.Compare(a.Filename, b.Filename),
+		strings.Compare(a.CheckID, b.CheckID),
+		strings.Compare(a.Setting, b.Setting),
+	)
 }
 
 func sortConfig(cs []ConfigEntry) {
-	slices.SortStableFunc(cs, func(a, b ConfigEntry) int {
-		switch {
-		case configLess(&a, &b):
-			return -1
-		case configLess(&b, &a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cs, func(a, b ConfigEntry) int { return cmpConfig(&a, &b) })
 }

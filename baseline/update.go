@@ -290,15 +290,6 @@ func plausible(oldType string, ne *newEntry) bool {
 	return false
 }
 
-func cmpEntry(a, b *Entry) int {
-	switch {
-	case entryLess(a, b):
-		return -1
-	case entryLess(b, a):
-		return 1
-	}
-	return 0
-}
 
 func cloneBool(b *bool) *bool {
 	if b == nil {

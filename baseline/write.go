@@ -132,22 +132,14 @@ func appendRawList(buf []byte, raws [][]byte) []byte {
 	return append(buf, "\n  ]"...)
 }
 
-// sortedRefs returns pointers to xs's elements in the stable order of less,
-// leaving xs as it is.
-func sortedRefs[T any](xs []T, less func(a, b *T) bool) []*T {
+// sortedRefs returns pointers to xs's elements in the stable order of
+// compare, leaving xs as it is.
+func sortedRefs[T any](xs []T, compare func(a, b *T) int) []*T {
 	order := make([]*T, len(xs))
 	for i := range xs {
 		order[i] = &xs[i]
 	}
-	slices.SortStableFunc(order, func(a, b *T) int {
-		if less(a, b) {
-			return -1
-		}
-		if less(b, a) {
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(order, compare)
 	return order
 }
 
@@ -155,7 +147,7 @@ func appendResults(buf []byte, results []Entry, opts WriteOptions) []byte {
 	if len(results) == 0 {
 		return append(buf, "{}"...)
 	}
-	order := sortedRefs(results, entryLess)
+	order := sortedRefs(results, cmpEntry)
 	buf = append(buf, '{')
 	for i, e := range order {
 		first := i == 0 || order[i-1].Filename != e.Filename
@@ -192,7 +184,7 @@ func appendResults(buf []byte, results []Entry, opts WriteOptions) []byte {
 }
 
 func appendConfig(buf []byte, cs []ConfigEntry, opts WriteOptions) []byte {
-	order := sortedRefs(cs, configLess)
+	order := sortedRefs(cs, cmpConfig)
 	buf = append(buf, '[')
 	for i, c := range order {
 		if i > 0 {
