@@ -13,13 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/scan"
 	"github.com/coderclaw/clawgate/scan/detectsecrets"
 	"github.com/coderclaw/clawgate/scan/secrets"
@@ -155,23 +155,19 @@ func (l *Locator) maxSize() int64 {
 }
 
 func (f *locFile) load(path string, maxSize int64) {
-	st, err := os.Stat(path)
+	content, err := fsutil.ReadRegular(path, maxSize)
+	var tooLarge *fsutil.ErrTooLarge
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		f.reason = "the file is gone"
 		return
-	case err != nil:
-		f.reason = "cannot read the file: " + errText(err)
-		return
-	case !st.Mode().IsRegular():
+	case errors.Is(err, fsutil.ErrNotRegular):
 		f.reason = "not a regular file"
 		return
-	case st.Size() > maxSize:
+	case errors.As(err, &tooLarge):
 		f.reason = fmt.Sprintf("the file is larger than %d bytes", maxSize)
 		return
-	}
-	content, err := os.ReadFile(path)
-	if err != nil {
+	case err != nil:
 		f.reason = "cannot read the file: " + errText(err)
 		return
 	}

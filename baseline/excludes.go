@@ -2,15 +2,16 @@ package baseline
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coderclaw/clawgate/internal/fsutil"
 	"github.com/coderclaw/clawgate/internal/redact"
 )
 
@@ -122,19 +123,19 @@ func (e *Excludes) loadWordlist(flt Filter) error {
 			minLen = int(v)
 		}
 	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("cannot read the word list: %w", err)
-	}
-	defer fh.Close()
 	// The path comes from a committed file: refuse devices and pipes (a
 	// word list of /dev/stdin would hang the gate) and absurd sizes.
-	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+	data, err := fsutil.ReadRegular(name, maxWordlistSize)
+	var tooLarge *fsutil.ErrTooLarge
+	switch {
+	case errors.Is(err, fsutil.ErrNotRegular):
 		return fmt.Errorf("the word list %q is not a regular file", name)
-	} else if st.Size() > maxWordlistSize {
+	case errors.As(err, &tooLarge):
 		return fmt.Errorf("the word list %q is larger than %d MiB", name, maxWordlistSize>>20)
+	case err != nil:
+		return fmt.Errorf("cannot read the word list: %w", err)
 	}
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		w := strings.ToLower(strings.TrimFunc(sc.Text(), isPySpace))
