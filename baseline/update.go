@@ -290,7 +290,6 @@ func plausible(oldType string, ne *newEntry) bool {
 	return false
 }
 
-
 func cloneBool(b *bool) *bool {
 	if b == nil {
 		return nil
