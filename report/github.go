@@ -200,13 +200,13 @@ func newByImportance(findings []scan.Finding) []scan.Finding {
 	return fs
 }
 
-// escapeData escapes a workflow command's message as actions/toolkit does.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+// The escapes of workflow commands, as actions/toolkit does them: a
+// message's, and a property value's (also ':' and ',', which delimit
+// properties).
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
 
-// escapeProperty escapes a workflow command's property value as
-// actions/toolkit does: like data, plus ':' and ',' which delimit properties.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
