@@ -26,8 +26,8 @@ type Session struct {
 	// it, as detect-secrets' audit clears a label made earlier in the
 	// session.
 	before map[int]*bool
-	// write is WriteFile; tests replace it.
-	write func(path string, f *File, opts WriteOptions) error
+	// write is writeBytes; tests replace it.
+	write func(path string, data []byte) error
 }
 
 // NewSession starts a walk over queue, indexes into f.Results; f was
@@ -35,7 +35,7 @@ type Session struct {
 // data's form (see WriteOptionsFor).
 func NewSession(path string, data []byte, f *File, queue []int) *Session {
 	opts, _ := WriteOptionsFor(f, data)
-	return &Session{path: path, file: f, opts: opts, queue: queue, last: data, before: map[int]*bool{}, write: WriteFile}
+	return &Session{path: path, file: f, opts: opts, queue: queue, last: data, before: map[int]*bool{}, write: writeBytes}
 }
 
 // save writes the file, unless someone else changed it since this session
@@ -48,10 +48,11 @@ func (s *Session) save() error {
 	if !bytes.Equal(cur, s.last) {
 		return &Error{File: s.path, Msg: "changed on disk during the audit (by another tool?); this answer is not saved, the earlier ones are: run the audit again"}
 	}
-	if err := s.write(s.path, s.file, s.opts); err != nil {
+	data := s.file.Marshal(s.opts)
+	if err := s.write(s.path, data); err != nil {
 		return err
 	}
-	s.last = s.file.Marshal(s.opts)
+	s.last = data
 	return nil
 }
 

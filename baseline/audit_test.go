@@ -263,7 +263,7 @@ func TestSessionWritesEveryAnswer(t *testing.T) {
 	// A failed write keeps the old file and the position.
 	os.WriteFile(path, before, 0o644)
 	s2 := NewSession(path, before, mustParse(t, string(before)), []int{0})
-	s2.write = func(string, *File, WriteOptions) error { return errors.New("disk full") }
+	s2.write = func(string, []byte) error { return errors.New("disk full") }
 	if err := s2.Label(S); err == nil || s2.Pos() != 0 || LabelOf(s2.Entry()) != FP {
 		t.Fatalf("failed write: err %v, pos %d", err, s2.Pos())
 	}

@@ -237,6 +237,11 @@ func appendExtraAt(buf []byte, extra []Field, reserved map[string]bool, level in
 // symlink is followed and its target replaced. On any error the old file is
 // left untouched.
 func WriteFile(path string, f *File, opts WriteOptions) error {
+	return writeBytes(path, f.Marshal(opts))
+}
+
+// writeBytes is WriteFile for a file already marshalled.
+func writeBytes(path string, data []byte) error {
 	fail := func(msg string, err error) error {
 		return &Error{File: path, Msg: msg + ": " + errText(err), Err: err}
 	}
@@ -256,7 +261,6 @@ func WriteFile(path string, f *File, opts WriteOptions) error {
 		return fail("cannot write the baseline", err)
 	}
 
-	data := f.Marshal(opts)
 	err := fsutil.WriteAtomic(target, mode, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
