@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -30,7 +31,10 @@ type Fast struct {
 	kws     []string
 	kwRules [][]int
 	always  []int
+	// ref is gitleaks' own detector, built at first need (see reference).
+	refOnce sync.Once
 	ref     *Reference
+	src     *Rules
 	// whole is set when the config uses features Fast does not model
 	// (composite rules); then every fragment goes to the reference.
 	whole bool
@@ -39,15 +43,25 @@ type Fast struct {
 }
 
 type fastRule struct {
-	rule config.Rule
-	plan windowPlan
-	once [4]sync.Once
-	vars [4]*regexp.Regexp
+	rule     config.Rule
+	planOnce sync.Once
+	plan     windowPlan
+	once     [4]sync.Once
+	vars     [4]*regexp.Regexp
+}
+
+// windows returns the rule's window plan, made at its first keyword hit:
+// planning all 222 default rules (their syntax trees and prefilter
+// regexps) took about 10 ms of every run's start-up, and a scan of a few
+// files needs a few rules.
+func (fr *fastRule) windows() *windowPlan {
+	fr.planOnce.Do(func() { fr.plan = planWindows(fr.rule.Regex, fr.rule.Keywords) })
+	return &fr.plan
 }
 
 // NewFast builds the fast detector for rules.
 func NewFast(r *Rules) *Fast {
-	f := &Fast{cfg: r.Config, ref: NewReference(r), gates: r.pathGates()}
+	f := &Fast{cfg: r.Config, src: r, gates: r.pathGates()}
 	ids := make([]string, 0, len(r.Config.Rules))
 	for id := range r.Config.Rules {
 		ids = append(ids, id)
@@ -60,7 +74,7 @@ func NewFast(r *Rules) *Fast {
 		if len(rule.RequiredRules) > 0 || rule.SkipReport {
 			f.whole = true
 		}
-		fr := &fastRule{rule: rule, plan: planWindows(rule.Regex, rule.Keywords)}
+		fr := &fastRule{rule: rule}
 		f.rules = append(f.rules, fr)
 		if len(rule.Keywords) == 0 {
 			f.always = append(f.always, i)
@@ -117,10 +131,17 @@ func foldHazard(s string) bool {
 	return strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f") || strings.Contains(s, "\u0130")
 }
 
+// reference returns gitleaks' detector, for the fragments Fast hands over;
+// most scans have none, so it is built at the first.
+func (f *Fast) reference() *Reference {
+	f.refOnce.Do(func() { f.ref = NewReference(f.src) })
+	return f.ref
+}
+
 // Detect implements Detector.
 func (f *Fast) Detect(ctx context.Context, frag sources.Fragment) []Match {
 	if f.whole || foldHazard(frag.Raw) {
-		return f.ref.Detect(ctx, frag)
+		return f.reference().Detect(ctx, frag)
 	}
 	if frag.FilePath != "" && frag.FilePath == f.cfg.Path {
 		return nil
@@ -223,7 +244,7 @@ func (f *Fast) pass(sc *scratch, frag sources.Fragment, text string, lines, rawL
 // only where matches can be: in windows of lines around the keyword hits
 // that pass the rule's prefilter.
 func (f *Fast) findAll(sc *scratch, fr *fastRule, text string, lines *lineIndex, hits []hit) [][]int {
-	p := &fr.plan
+	p := fr.windows()
 	if !p.ok {
 		return fr.rule.Regex.FindAllStringIndex(text, -1)
 	}
@@ -305,10 +326,9 @@ func (fr *fastRule) variant(keepBegin, keepEnd bool) *regexp.Regexp {
 	fr.once[i].Do(func() {
 		re, err := fr.plan.variant(keepBegin, keepEnd)
 		if err != nil {
-			// Cannot happen for a tree that came from a valid regexp;
-			// scanning the whole text would stay correct, so fall back.
-			fr.plan.ok = false
-			re = fr.rule.Regex
+			// The variant is the rule's own syntax tree with anchors
+			// turned off: it always compiles.
+			panic(fmt.Sprintf("rule %s: window variant: %v", fr.rule.RuleID, err))
 		}
 		fr.vars[i] = re
 	})

@@ -44,6 +44,12 @@ func (r *Rules) pathGates() map[*config.Allowlist][]gatedRegexp {
 		r.gates = map[*config.Allowlist][]gatedRegexp{}
 		add := func(as []*config.Allowlist) {
 			for _, a := range as {
+				// gitleaks gives one [[allowlists]] entry to every rule
+				// its targetRules names: gate its paths once.
+				if _, done := r.gates[a]; done {
+					continue
+				}
+				r.gates[a] = nil
 				for _, p := range a.Paths {
 					r.gates[a] = append(r.gates[a], newGated(p))
 				}
