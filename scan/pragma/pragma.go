@@ -1,8 +1,9 @@
-// Package pragma recognises the inline comments that accept a secret on
-// purpose: gitleaks' `gitleaks:allow` anywhere on the line, and
-// detect-secrets' `pragma: allowlist secret` at the end of the line or
-// `pragma: allowlist nextline secret` alone on the line before. It follows
+// Package pragma recognises detect-secrets' inline comments that accept a
+// secret on purpose: `pragma: allowlist secret` at the end of the line or
+// `pragma: allowlist nextline secret` alone on the line before, in
 // detect-secrets 1.5's comment styles so existing pragmas keep working.
+// gitleaks' `gitleaks:allow` is handled by the detector (scan/secrets), as
+// in gitleaks.
 package pragma
 
 import (
@@ -10,9 +11,6 @@ import (
 	"regexp"
 	"strings"
 )
-
-// GitleaksAllow is gitleaks' marker; any occurrence on the line counts.
-const GitleaksAllow = "gitleaks:allow"
 
 // Comment openers and closers detect-secrets understands, in its order.
 var comments = [][2]string{
@@ -100,9 +98,4 @@ func AllowsNext(filename, prev string) bool {
 		}
 	}
 	return false
-}
-
-// HasGitleaksAllow reports whether text carries gitleaks' marker.
-func HasGitleaksAllow(text string) bool {
-	return strings.Contains(text, GitleaksAllow)
 }
