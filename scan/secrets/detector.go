@@ -132,7 +132,7 @@ func ScanContentFunc(ctx context.Context, d Detector, path string, content []byt
 			return nil
 		}
 		if file == nil {
-			file = newLines(string(content))
+			file = newLines(view(content))
 			cols = newColumns(content, file)
 		}
 		frag := newLines(f.Raw)
@@ -171,7 +171,7 @@ func scanSmall(ctx context.Context, d Detector, path string, content []byte) ([]
 	if kind, err := filetype.Match(content); err != nil || kind.MIME.Type == "application" {
 		return nil, nil
 	}
-	raw := unsafe.String(unsafe.SliceData(content), len(content))
+	raw := view(content)
 	found := d.Detect(ctx, sources.Fragment{Raw: raw, FilePath: path, StartLine: 1})
 	if len(found) == 0 {
 		return nil, nil
@@ -260,7 +260,10 @@ func (c *columns) at(off int) (line, col int) {
 // at the beginning of a line, startLine of its file (a diff hunk's added
 // lines): lines count from the file's start, columns in characters.
 func Reposition(ms []Match, content []byte, startLine int) []Match {
-	li := newLines(string(content))
+	if len(ms) == 0 {
+		return ms
+	}
+	li := newLines(view(content))
 	cols := newColumns(content, li)
 	for i := range ms {
 		repositionMatch(&ms[i], cols, li, startLine, 0)
@@ -271,3 +274,7 @@ func Reposition(ms []Match, content []byte, startLine int) []Match {
 	}
 	return ms
 }
+
+// view is content as a string without a copy, for code that only reads it
+// while content is not written (a file's text can be up to the size cap).
+func view(content []byte) string { return unsafe.String(unsafe.SliceData(content), len(content)) }
