@@ -160,12 +160,6 @@ func LoadRules(path string, content []byte) (*Rules, error) {
 		}
 		content = b
 	}
-	if bytes.Contains(content, []byte("[extend]")) {
-		if extendLoads > 0 {
-			return nil, fmt.Errorf("%s: only one extending gitleaks config can be loaded per process", path)
-		}
-		extendLoads++
-	}
 	cfg, err := translate(content, path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -201,6 +195,14 @@ func translate(content []byte, path string) (cfg config.Config, err error) {
 	}
 	if err := checkExtends(viper.GetString("extend.path")); err != nil {
 		return config.Config{}, err
+	}
+	// Read from the parsed TOML: [extend], extend.useDefault = true and
+	// extend = {...} are all the same table. Callers hold loadMu.
+	if viper.IsSet("extend") {
+		if extendLoads > 0 {
+			return config.Config{}, errors.New("only one extending gitleaks config can be loaded per process")
+		}
+		extendLoads++
 	}
 	var vc config.ViperConfig
 	if err := viper.Unmarshal(&vc); err != nil {

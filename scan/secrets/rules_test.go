@@ -47,3 +47,14 @@ func TestConfigOnADeviceIsRefused(t *testing.T) {
 		t.Fatalf("extending /dev/zero: %v", err)
 	}
 }
+
+// The once-per-process guard on extending configs sees every TOML form of
+// the extend table, not only an "[extend]" header.
+func TestExtendGuardSeesDottedKeys(t *testing.T) {
+	cfg := []byte("title = \"x\"\nextend.useDefault = true\n")
+	path := filepath.Join(t.TempDir(), ".gitleaks.toml")
+	LoadRules(path, cfg) // the first extending load of the process, or refused already
+	if _, err := LoadRules(path, cfg); err == nil || !strings.Contains(err.Error(), "only one extending gitleaks config") {
+		t.Fatalf("second extending load: err = %v", err)
+	}
+}
