@@ -151,21 +151,31 @@ func (d *decoder) decode(data string, preds []*segment) (string, []*segment) {
 func decodeValue(kind encKind, v string) string {
 	switch kind {
 	case encBase64:
-		if !decodesToText(encBase64, v) {
+		// As gitleaks' decodeBase64: a run with none of the characters
+		// that make base64 likely is left alone; else standard, then
+		// URL-safe unpadded, kept only when it decodes to printable text.
+		if !strings.ContainsFunc(v, func(r rune) bool { return r < 128 && isLikelyB64[r] }) {
 			return ""
 		}
 		if b, err := base64.StdEncoding.DecodeString(v); err == nil && printableBytes(b) {
 			return string(b)
 		}
-		b, _ := base64.RawURLEncoding.DecodeString(v)
-		return string(b)
+		if b, err := base64.RawURLEncoding.DecodeString(v); err == nil && printableBytes(b) {
+			return string(b)
+		}
+		return ""
 	case encHex:
-		if !decodesToText(encHex, v) {
+		// As gitleaks' decodeHex: whole bytes, at least one digit,
+		// printable text.
+		if len(v)%2 != 0 || !strings.ContainsAny(v, "0123456789") {
 			return ""
 		}
 		b := make([]byte, len(v)/2)
 		for i := range b {
 			b[i] = unhex(v[2*i])<<4 | unhex(v[2*i+1])
+		}
+		if !printableBytes(b) {
+			return ""
 		}
 		return string(b)
 	case encPercent:

@@ -1,7 +1,6 @@
 package secrets
 
 import (
-	"encoding/base64"
 	"strings"
 )
 
@@ -188,61 +187,6 @@ func escapeAt(s string, q, slashes int) int {
 		}
 	}
 	return slashes + 5
-}
-
-// decodesToText mirrors gitleaks' decoders closely enough to never say no
-// where they would say yes: an empty result means "no segment".
-func decodesToText(kind encKind, v string) bool {
-	switch kind {
-	case encBase64:
-		likely := false
-		for i := 0; i < len(v); i++ {
-			if isLikelyB64[v[i]] {
-				likely = true
-				break
-			}
-		}
-		if !likely {
-			return false
-		}
-		if b, err := base64.StdEncoding.DecodeString(v); err == nil && printableBytes(b) {
-			return true
-		}
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		return err == nil && printableBytes(b)
-	case encHex:
-		if len(v)%2 != 0 {
-			return false
-		}
-		digit := false
-		for i := 0; i < len(v); i++ {
-			if isDigit[v[i]] {
-				digit = true
-				break
-			}
-		}
-		if !digit {
-			return false
-		}
-		for i := 0; i < len(v); i += 2 {
-			if !isPrintable[unhex(v[i])<<4|unhex(v[i+1])] {
-				return false
-			}
-		}
-		return true
-	case encPercent:
-		for i := 0; i+2 < len(v); i++ {
-			if v[i] == '%' && isHex[v[i+1]] && isHex[v[i+2]] {
-				if !isPrintable[unhex(v[i+1])<<4|unhex(v[i+2])] {
-					return false
-				}
-				i += 2
-			}
-		}
-		return true
-	}
-	// Unicode escapes: decoding is involved; let the real decoder decide.
-	return true
 }
 
 func printableBytes(b []byte) bool {
