@@ -407,12 +407,19 @@ const gitleaksAllow = "gitleaks:allow"
 
 // pathOrCommitAllowed is gitleaks' fragment-level allowlist test.
 func (f *Fast) pathOrCommitAllowed(frag sources.Fragment, allowlists []*config.Allowlist) bool {
-	if frag.FilePath == "" && frag.CommitSHA == "" {
+	return fragmentAllowed(f.gates, allowlists, frag.FilePath, frag.WindowsFilePath, frag.CommitSHA)
+}
+
+// fragmentAllowed is gitleaks' allowlist test of a fragment by its path
+// (or Windows path) and commit, through the literal path gates. An AND
+// allowlist that also needs a regex or stop word cannot decide here.
+func fragmentAllowed(gates map[*config.Allowlist][]gatedRegexp, allowlists []*config.Allowlist, path, winPath, commit string) bool {
+	if path == "" && commit == "" {
 		return false
 	}
 	for _, a := range allowlists {
-		commitAllowed, _ := a.CommitAllowed(frag.CommitSHA)
-		pathAllowed := pathAllowed(f.gates, a, frag.FilePath) || pathAllowed(f.gates, a, frag.WindowsFilePath)
+		commitAllowed, _ := a.CommitAllowed(commit)
+		pathOK := pathAllowed(gates, a, path) || pathAllowed(gates, a, winPath)
 		if a.MatchCondition == config.AllowlistMatchAnd {
 			if len(a.Regexes) > 0 || len(a.StopWords) > 0 {
 				continue
@@ -422,12 +429,12 @@ func (f *Fast) pathOrCommitAllowed(frag sources.Fragment, allowlists []*config.A
 				all = all && commitAllowed
 			}
 			if len(a.Paths) > 0 {
-				all = all && pathAllowed
+				all = all && pathOK
 			}
 			if all {
 				return true
 			}
-		} else if commitAllowed || pathAllowed {
+		} else if commitAllowed || pathOK {
 			return true
 		}
 	}

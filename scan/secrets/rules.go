@@ -291,18 +291,5 @@ func (r *Rules) PathAllowed(path string) bool {
 	if r.configRel != "" && path == r.configRel {
 		return true
 	}
-	gates := r.pathGates()
-	for _, a := range r.Config.Allowlists {
-		if len(a.Paths) == 0 || !pathAllowed(gates, a, path) {
-			continue
-		}
-		// An AND allowlist that also needs a commit, regex or stop word
-		// cannot decide on the path alone.
-		if a.MatchCondition == config.AllowlistMatchAnd &&
-			(len(a.Commits) > 0 || len(a.Regexes) > 0 || len(a.StopWords) > 0) {
-			continue
-		}
-		return true
-	}
-	return false
+	return fragmentAllowed(r.pathGates(), r.Config.Allowlists, path, "", "")
 }
