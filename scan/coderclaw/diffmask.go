@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"regexp"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/coderclaw/clawgate/scan/coderclaw/json5"
@@ -22,6 +23,16 @@ var credentialKey = regexp.MustCompile(`(?i)pass(word|wd)?$|pwd$|token|secret|ke
 // gateway password two lines above a fixed setting reached the CI log of
 // `lint --fix --dry-run`. Credentials are the string values of
 // credential-like keys, and whatever the gitleaks rules find in the file.
+// maskDetector is the secret detector diffSource masks with, built once
+// for all the files of a run.
+var maskDetector = sync.OnceValue(func() *secrets.Fast {
+	rules, err := secrets.DefaultRules()
+	if err != nil {
+		return nil
+	}
+	return secrets.NewFast(rules)
+})
+
 func diffSource(doc *json5.Doc, edits []*edit) []byte {
 	src := bytes.Clone(doc.Src)
 	var spans [][2]int // byte ranges to mask
@@ -42,8 +53,8 @@ func diffSource(doc *json5.Doc, edits []*edit) []byte {
 		}
 	}
 	walk(doc.Root)
-	if rules, err := secrets.DefaultRules(); err == nil {
-		ms, _ := secrets.ScanContent(context.Background(), secrets.NewFast(rules), doc.Name, doc.Src)
+	if det := maskDetector(); det != nil {
+		ms, _ := secrets.ScanContent(context.Background(), det, doc.Name, doc.Src)
 		for _, m := range ms {
 			if m.Secret == "" {
 				continue
