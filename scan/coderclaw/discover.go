@@ -44,6 +44,10 @@ func IsConfigName(rel string, extraGlobs []string) bool {
 // its parent settles. Files including each other in a cycle all stay, so
 // the cycle is reported.
 func Discover(root string, files []string, extraGlobs []string) []string {
+	return discover(root, files, extraGlobs, newClosures(readFile))
+}
+
+func discover(root string, files []string, extraGlobs []string, cl *closures) []string {
 	var cands []string
 	for _, f := range files {
 		if IsConfigName(f, extraGlobs) {
@@ -56,17 +60,13 @@ func Discover(root string, files []string, extraGlobs []string) []string {
 		return cands
 	}
 	key := func(rel string) string { return filepath.Join(absRoot, filepath.FromSlash(rel)) }
-	reach := map[string]map[string]bool{}
-	for _, c := range cands {
-		reach[key(c)] = includeClosure(key(c))
-	}
 	var out []string
 	for _, c := range cands {
 		kc := key(c)
 		included := false
 		for _, d := range cands {
 			kd := key(d)
-			if kd != kc && reach[kd][kc] && !reach[kc][kd] {
+			if kd != kc && cl.of(kd)[kc] && !cl.of(kc)[kd] {
 				included = true
 				break
 			}
@@ -78,17 +78,30 @@ func Discover(root string, files []string, extraGlobs []string) []string {
 	return out
 }
 
-// includeClosure lists the files a config includes, directly or not, as
-// cleaned absolute paths. Unreadable or broken files just end the walk:
-// Lint reports them properly.
-func includeClosure(top string) map[string]bool {
+// closures lists the files configs include, directly or not, as cleaned
+// absolute paths, reading through read (the disk, or the git index for a
+// staged scan, as the lint itself reads) and parsing each config once.
+// Unreadable or broken files just end the walk: Lint reports them properly.
+type closures struct {
+	read func(string) ([]byte, error)
+	memo map[string]map[string]bool
+}
+
+func newClosures(read func(string) ([]byte, error)) *closures {
+	return &closures{read: read, memo: map[string]map[string]bool{}}
+}
+
+func (cl *closures) of(top string) map[string]bool {
+	if seen, ok := cl.memo[top]; ok {
+		return seen
+	}
 	seen := map[string]bool{}
 	var visit func(file string, depth int)
 	visit = func(file string, depth int) {
 		if depth > MaxIncludeDepth {
 			return
 		}
-		src, err := readFile(file)
+		src, err := cl.read(file)
 		if err != nil {
 			return
 		}
@@ -109,6 +122,7 @@ func includeClosure(top string) map[string]bool {
 		}
 	}
 	visit(top, 0)
+	cl.memo[top] = seen
 	return seen
 }
 

@@ -18,7 +18,25 @@ var _ scan.ConfigLinter = Linter{}
 
 // LintConfigs implements scan.ConfigLinter.
 func (l Linter) LintConfigs(ctx context.Context, req scan.LintRequest) ([]scan.Finding, error) {
-	configs := Discover(req.Root, req.Files, l.Globs)
+	absRoot, err := filepath.Abs(req.Root)
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{Root: req.Root, Env: l.Env, ExtraGlobs: l.Globs}
+	read := readFile
+	if req.Read != nil {
+		read = func(path string) ([]byte, error) {
+			if rel, err := filepath.Rel(absRoot, path); err == nil {
+				if b, err := req.Read(filepath.ToSlash(rel)); err == nil {
+					return b, nil
+				}
+			}
+			return readFile(path)
+		}
+		opts.ReadFile = read
+	}
+	cl := newClosures(read)
+	configs := discover(req.Root, req.Files, l.Globs, cl)
 	if req.Mine != nil {
 		var keep []string
 		for _, c := range configs {
@@ -29,10 +47,6 @@ func (l Linter) LintConfigs(ctx context.Context, req scan.LintRequest) ([]scan.F
 		configs = keep
 	}
 	if req.Only != nil {
-		absRoot, err := filepath.Abs(req.Root)
-		if err != nil {
-			return nil, err
-		}
 		var keep []string
 		for _, c := range configs {
 			if req.Only(c) {
@@ -41,7 +55,7 @@ func (l Linter) LintConfigs(ctx context.Context, req scan.LintRequest) ([]scan.F
 			}
 			// A config whose included file changed is linted too: the
 			// change is in its merged result.
-			for inc := range includeClosure(filepath.Join(absRoot, filepath.FromSlash(c))) {
+			for inc := range cl.of(filepath.Join(absRoot, filepath.FromSlash(c))) {
 				if rel, err := filepath.Rel(absRoot, inc); err == nil && req.Only(filepath.ToSlash(rel)) {
 					keep = append(keep, c)
 					break
@@ -52,21 +66,6 @@ func (l Linter) LintConfigs(ctx context.Context, req scan.LintRequest) ([]scan.F
 	}
 	if len(configs) == 0 {
 		return nil, nil
-	}
-	opts := Options{Root: req.Root, Env: l.Env, ExtraGlobs: l.Globs}
-	if req.Read != nil {
-		absRoot, err := filepath.Abs(req.Root)
-		if err != nil {
-			return nil, err
-		}
-		opts.ReadFile = func(path string) ([]byte, error) {
-			if rel, err := filepath.Rel(absRoot, path); err == nil {
-				if b, err := req.Read(filepath.ToSlash(rel)); err == nil {
-					return b, nil
-				}
-			}
-			return readFile(path)
-		}
 	}
 	return Lint(req.Root, configs, opts)
 }
