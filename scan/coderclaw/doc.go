@@ -17,7 +17,7 @@
 //	for _, c := range Checks() { ... }               // clawgate checks
 //	Lookup(rule)                                     // title/doc for one finding's rule
 //
-// Positions: Line and Column are 1-based; columns count bytes (see package
+// Positions: Line and Column are 1-based; columns count characters (see package
 // json5). A finding points at the offending value, at the key of an
 // offending object or array, at the nearest enclosing key when the setting
 // is absent, and at 1:1 when nothing encloses it. Findings in an included

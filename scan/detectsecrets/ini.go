@@ -2,7 +2,6 @@ package detectsecrets
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // The config transformer of detect-secrets 1.5.0 (transformers/config.py):
@@ -401,5 +400,3 @@ func iniStartsWithSection(content string) bool {
 	}
 	return false
 }
-
-var _ = utf8.RuneError

@@ -17,7 +17,8 @@ type plugin struct {
 	// heuristic.is_likely_id_string leaves alone.
 	regexBased bool
 	find       func(c *lineCtx, emit emitter)
-	// exclude is KeywordDetector's keyword_exclude.
+	// exclude is KeywordDetector's keyword_exclude (its find closes over
+	// it; the differential tests' reference path reads it here).
 	exclude *regexp.Regexp
 }
 

@@ -154,50 +154,6 @@ func pySplitlines(s string) []string {
 	return out
 }
 
-// hasNonASCII reports whether s has a byte >= 0x80. Case-insensitive
-// Unicode matching can make "ſecret" or a Kelvin sign match a keyword, so
-// ASCII-only prefilters must let such lines through.
-func hasNonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFoldASCII reports whether s contains sub (lowercase ASCII),
-// ignoring ASCII case, without allocating.
-func containsFoldASCII(s, sub string) bool {
-	n := len(sub)
-	if n == 0 {
-		return true
-	}
-	first := sub[0]
-	upper := first - 'a' + 'A'
-	for i := 0; i+n <= len(s); i++ {
-		c := s[i]
-		if c != first && c != upper {
-			continue
-		}
-		ok := true
-		for j := 1; j < n; j++ {
-			c := s[i+j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
 // isUnicodeDigit is Python's \d for str patterns (category Nd).
 func isUnicodeDigit(r rune) bool {
 	if r < 0x80 {
